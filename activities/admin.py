@@ -1,0 +1,29 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from activities.models import Activity, ActivityFollowUp
+
+
+class FollowUpInline(admin.StackedInline):
+    model = ActivityFollowUp
+    extra = 0
+    fields = ["year", "status", "achieved", "planning", "spent"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "plan", "priority_area", "status", "activity_type", "budget"]
+    list_filter = ["status", "activity_type", "plan__county", "plan"]
+    search_fields = ["title", "current_state", "expected_result", "indicators_text", "responsible"]
+    list_select_related = ["plan", "priority_area"]
+    filter_horizontal = ["goals", "lead_organisations", "sub_regions"]
+    inlines = [FollowUpInline]
+
+
+@admin.register(ActivityFollowUp)
+class ActivityFollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["activity", "year", "status", "spent"]
+    list_filter = ["year", "status", "activity__plan__county"]
+    search_fields = ["activity__title", "achieved", "planning"]
+    list_select_related = ["activity"]
+    autocomplete_fields = ["activity"]

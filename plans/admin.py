@@ -1,0 +1,119 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from plans.models import (
+    Abbreviation,
+    County,
+    FocusArea,
+    FollowUpReport,
+    FundingAllocation,
+    Goal,
+    Membership,
+    Municipality,
+    Organisation,
+    Plan,
+    PriorityArea,
+    SubRegion,
+)
+
+
+@admin.register(County)
+class CountyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "letter_code", "code", "region_name"]
+    search_fields = ["name", "letter_code", "code", "region_name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "county"]
+    list_filter = ["county"]
+    search_fields = ["name", "code"]
+    list_select_related = ["county"]
+
+
+@admin.register(SubRegion)
+class SubRegionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "county", "population_share"]
+    list_filter = ["county"]
+    search_fields = ["name"]
+    filter_horizontal = ["municipalities"]
+    list_select_related = ["county"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "county"]
+    list_filter = ["kind", "county"]
+    search_fields = ["name", "short_name"]
+    list_select_related = ["county"]
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "name"]
+
+
+@admin.register(Abbreviation)
+class AbbreviationAdmin(SimpleHistoryAdmin):
+    list_display = ["abbreviation", "meaning", "county"]
+    list_filter = ["county"]
+    search_fields = ["abbreviation", "meaning"]
+
+
+class PriorityAreaInline(admin.TabularInline):
+    model = PriorityArea
+    extra = 0
+    fields = ["position", "name", "description"]
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "county", "start_year", "end_year", "status"]
+    list_filter = ["status", "county"]
+    search_fields = ["title", "description"]
+    date_hierarchy = "adopted_on"
+    list_select_related = ["county"]
+    inlines = [PriorityAreaInline]
+
+
+@admin.register(PriorityArea)
+class PriorityAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "plan", "position"]
+    list_filter = ["plan__county"]
+    search_fields = ["name", "description"]
+    list_select_related = ["plan"]
+
+
+@admin.register(Goal)
+class GoalAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "plan", "target_group", "focus_area", "priority_area"]
+    list_filter = ["plan__county", "target_group", "focus_area"]
+    search_fields = ["code", "title", "background", "responsible"]
+    list_select_related = ["plan", "focus_area", "priority_area"]
+    autocomplete_fields = ["plan", "priority_area"]
+
+
+@admin.register(FundingAllocation)
+class FundingAllocationAdmin(SimpleHistoryAdmin):
+    list_display = ["county", "year", "recipient", "amount", "priority_area", "sub_region"]
+    list_filter = ["county", "year"]
+    search_fields = ["recipient", "description"]
+    list_select_related = ["county", "priority_area", "sub_region"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "county", "role"]
+    list_filter = ["role", "county"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "county__name"]
+    list_select_related = ["user", "county"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(FollowUpReport)
+class FollowUpReportAdmin(SimpleHistoryAdmin):
+    list_display = ["plan", "year", "status", "submitted_at", "approved_at"]
+    list_filter = ["status", "year", "plan__county"]
+    search_fields = ["plan__title"]
+    readonly_fields = ["pdf", "pdf_sha256", "submitted_at", "submitted_by", "approved_at", "approved_by"]
+    list_select_related = ["plan"]

@@ -1,0 +1,280 @@
+"""Build the demo database from the county files in ``fixtures/demo``.
+
+Each file is written by hand from one of the source documents (see
+``fixtures/demo/README.md`` for its shape). Loading goes through the ORM with
+``full_clean()`` so that demo data obeys the same rules as a user's input, and
+every row gets history with the reason "Demodata: <file>".
+"""
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from activities.models import Activity, ActivityFollowUp
+from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from planportal.lib.history import history_context
+from plans.models import (
+    Abbreviation,
+    County,
+    FocusArea,
+    FollowUpReport,
+    FundingAllocation,
+    Goal,
+    Membership,
+    Municipality,
+    Organisation,
+    Plan,
+    PriorityArea,
+    Role,
+    SubRegion,
+)
+
+DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
+DEMO_PASSWORD = "planportal-demo"
+
+# (username, description, staff, {county letter: role}); listed in the README.
+DEMO_USERS = [
+    ("admin", "Systemförvaltare", True, {}),
+    (
+        "samordnare",
+        "Länssamordnare",
+        False,
+        {"BD": Role.EDITOR, "O": Role.EDITOR, "X": Role.EDITOR, "AC": Role.EDITOR},
+    ),
+    (
+        "styrgrupp",
+        "Styrgruppsledamot",
+        False,
+        {"BD": Role.APPROVER, "O": Role.APPROVER, "X": Role.APPROVER, "AC": Role.APPROVER},
+    ),
+    ("lasare", "Läsare i Norrbotten", False, {"BD": Role.READER}),
+    ("samordnare-o", "Länssamordnare i Västra Götaland", False, {"O": Role.EDITOR}),
+]
+
+
+def demo_files() -> list[Path]:
+    return sorted(DEMO_DIR.glob("*.json"))
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _money(value) -> Decimal | None:
+    return None if value in (None, "") else Decimal(str(value))
+
+
+def _saved(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+class _CountyLoader:
+    def __init__(self, data: dict) -> None:
+        self.data = data
+        self.county = County.objects.get(letter_code=data["county"])
+        self.organisations: dict[str, Organisation] = {}
+        self.sub_regions: dict[str, SubRegion] = {}
+        self.goals_by_code: dict[str, Goal] = {}
+        self.priority_areas: dict[str, PriorityArea] = {}
+        self.focus_areas = {area.number: area for area in FocusArea.objects.all()}
+
+    def load(self) -> None:
+        for row in self.data.get("organisations", []):
+            organisation, _ = Organisation.objects.get_or_create(
+                name=row["name"],
+                defaults={
+                    "short_name": row.get("short_name", ""),
+                    "kind": row["kind"],
+                    "county": self.county,
+                },
+            )
+            self.organisations[organisation.name] = organisation
+        for row in self.data.get("abbreviations", []):
+            Abbreviation.objects.get_or_create(
+                county=self.county, abbreviation=row["abbreviation"], defaults={"meaning": row["meaning"]}
+            )
+        for row in self.data.get("sub_regions", []):
+            sub_region = _saved(
+                SubRegion(
+                    county=self.county,
+                    name=row["name"],
+                    population_share=_money(row.get("population_share")),
+                )
+            )
+            sub_region.municipalities.set(Municipality.objects.filter(code__in=row.get("municipalities", [])))
+            self.sub_regions[sub_region.name] = sub_region
+        for plan_data in self.data.get("plans", []):
+            self._load_plan(plan_data)
+        for row in self.data.get("indicators", []):
+            self._load_indicator(row)
+        for row in self.data.get("funding", []):
+            _saved(
+                FundingAllocation(
+                    county=self.county,
+                    year=row["year"],
+                    priority_area=self._priority_area(row.get("priority_area")),
+                    sub_region=self.sub_regions.get(row.get("sub_region") or ""),
+                    recipient=row.get("recipient", ""),
+                    amount=_money(row["amount"]),
+                    description=row.get("description", ""),
+                )
+            )
+
+    def _priority_area(self, name: str | None) -> PriorityArea | None:
+        return self.priority_areas.get(name) if name else None
+
+    def _load_plan(self, data: dict) -> None:
+        plan = _saved(
+            Plan(
+                county=self.county,
+                title=data["title"],
+                start_year=data["start_year"],
+                end_year=data["end_year"],
+                status=data.get("status", Plan.Status.ADOPTED),
+                adopted_on=_date(data.get("adopted_on")),
+                adopted_by=data.get("adopted_by", ""),
+                revised_on=_date(data.get("revised_on")),
+                description=data.get("description", ""),
+            )
+        )
+        self.priority_areas = {}
+        for position, row in enumerate(data.get("priority_areas", [])):
+            area = _saved(
+                PriorityArea(
+                    plan=plan, name=row["name"], description=row.get("description", ""), position=position
+                )
+            )
+            self.priority_areas[area.name] = area
+        goals = {}
+        for position, row in enumerate(data.get("goals", [])):
+            goal = _saved(
+                Goal(
+                    plan=plan,
+                    code=row["code"],
+                    title=row["title"],
+                    target_group=row.get("target_group", "all"),
+                    focus_area=self.focus_areas.get(row.get("focus_area")),
+                    priority_area=self._priority_area(row.get("priority_area")),
+                    background=row.get("background", ""),
+                    responsible=row.get("responsible", ""),
+                    position=position,
+                )
+            )
+            goals[goal.code] = goal
+        self.goals_by_code.update(goals)
+        for position, row in enumerate(data.get("activities", [])):
+            activity = _saved(
+                Activity(
+                    plan=plan,
+                    priority_area=self._priority_area(row.get("priority_area")),
+                    title=row["title"],
+                    current_state=row.get("current_state", ""),
+                    expected_result=row.get("expected_result", ""),
+                    indicators_text=row.get("indicators_text", ""),
+                    timeline=row.get("timeline", ""),
+                    responsible=row.get("responsible", ""),
+                    cost_text=row.get("cost_text", ""),
+                    status=row.get("status", "planned"),
+                    activity_type=row.get("activity_type", "other"),
+                    start_date=_date(row.get("start_date")),
+                    end_date=_date(row.get("end_date")),
+                    budget=_money(row.get("budget")),
+                    funding_source=row.get("funding_source", ""),
+                    position=position,
+                )
+            )
+            activity.goals.set([goals[code] for code in row.get("goals", [])])
+            activity.lead_organisations.set(
+                [self.organisations[name] for name in row.get("lead_organisations", [])]
+            )
+            activity.sub_regions.set([self.sub_regions[name] for name in row.get("sub_regions", [])])
+            for follow_up in row.get("follow_ups", []):
+                _saved(
+                    ActivityFollowUp(
+                        activity=activity,
+                        year=follow_up["year"],
+                        status=follow_up.get("status", "ongoing"),
+                        achieved=follow_up.get("achieved", ""),
+                        planning=follow_up.get("planning", ""),
+                        spent=_money(follow_up.get("spent")),
+                    )
+                )
+        for row in data.get("reports", []):
+            _saved(FollowUpReport(plan=plan, year=row["year"], status=row.get("status", "draft")))
+
+    def _load_indicator(self, row: dict) -> None:
+        indicator, _ = Indicator.objects.get_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "unit": row.get("unit", "count"),
+                "kind": row.get("kind", "outcome"),
+                "source": row.get("source", ""),
+                "kolada_id": row.get("kolada_id", ""),
+                "desired_direction": row.get("desired_direction", "none"),
+                "description": row.get("description", ""),
+            },
+        )
+        indicator.goals.add(*[self.goals_by_code[code] for code in row.get("goals", [])])
+        for value in row.get("values", []):
+            area = value.get("area", "county")
+            place = {"county": self.county}
+            if area != "county":
+                if area in self.sub_regions:
+                    place = {"sub_region": self.sub_regions[area]}
+                else:
+                    place = {"municipality": Municipality.objects.get(code=area)}
+            _saved(
+                IndicatorValue(
+                    indicator=indicator,
+                    year=value["year"],
+                    gender=value.get("gender", "T"),
+                    value=_money(value["value"]),
+                    **place,
+                )
+            )
+        for target in row.get("targets", []):
+            _saved(
+                IndicatorTarget(
+                    indicator=indicator,
+                    county=self.county,
+                    year=target["year"],
+                    value=_money(target["value"]),
+                )
+            )
+
+
+@transaction.atomic
+def load_demo_file(path: Path) -> County:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    with history_context(reason=f"Demodata: {path.name}"):
+        loader = _CountyLoader(data)
+        loader.load()
+    return loader.county
+
+
+@transaction.atomic
+def create_demo_users() -> list[str]:
+    """Create the demo users of the README with their memberships; returns their usernames."""
+    User = get_user_model()
+    counties = {county.letter_code: county for county in County.objects.all()}
+    names = []
+    with history_context(reason="Demodata: användare"):
+        for username, description, staff, roles in DEMO_USERS:
+            user, _ = User.objects.get_or_create(username=username, defaults={"first_name": description})
+            user.is_staff = user.is_superuser = staff
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            for letter, role in roles.items():
+                Membership.objects.update_or_create(
+                    user=user, county=counties[letter], defaults={"role": role}
+                )
+            names.append(username)
+    return names

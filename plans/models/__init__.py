@@ -1,0 +1,28 @@
+from plans.models.access import Membership, Role
+from plans.models.geography import (
+    Abbreviation,
+    County,
+    FocusArea,
+    Municipality,
+    Organisation,
+    SubRegion,
+)
+from plans.models.plans import FundingAllocation, Goal, Plan, PriorityArea, TargetGroup
+from plans.models.reports import FollowUpReport
+
+__all__ = [
+    "Abbreviation",
+    "County",
+    "FocusArea",
+    "FollowUpReport",
+    "FundingAllocation",
+    "Goal",
+    "Membership",
+    "Municipality",
+    "Organisation",
+    "Plan",
+    "PriorityArea",
+    "Role",
+    "SubRegion",
+    "TargetGroup",
+]

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the Debian packages Planportal needs, only those that are missing.
+#   scripts/system-packages.sh run    WeasyPrint's libraries (for the PDF report)
+#   scripts/system-packages.sh test   the above, plus Chromium (browser tests) and poppler (PDF text)
+set -euo pipefail
+
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+if [ "${1:-run}" = "test" ]; then
+  packages+=(chromium poppler-utils)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Missing system packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing system packages: ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
