@@ -44,6 +44,11 @@ deploy-check: $(DEPS)
 demo: $(DEPS)
 	$(PY) manage.py build_demo
 
+## Measure speed; figures go to docs/benchmarks.md (BENCH=name runs one)
+bench: $(DEPS)
+	bash scripts/system-packages.sh run
+	$(PY) bench/run.py $(BENCH)
+
 ## Update the Swedish translations after changing interface text
 messages: $(DEPS)
 	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=var

@@ -8,6 +8,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("plans.urls")),
+    path("", include("activities.urls")),
+    path("", include("indicators.urls")),
+    path("", include("plans.imports.urls")),
 ]
 
 if settings.DEBUG:

@@ -68,3 +68,14 @@ def require_county_access(user, county_id: int, *, edit: bool = False, approve: 
     if not access.can_read or (edit and not access.can_edit) or (approve and not access.can_approve):
         raise Http404
     return access
+
+
+def get_plan_for_user(user, plan_id: int, *, edit: bool = False, approve: bool = False):
+    """The plan and the user's access to it, or Http404 (see ``require_county_access``)."""
+    from plans.models import Plan
+
+    plan = Plan.objects.select_related("county").filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404
+    access = require_county_access(user, plan.county_id, edit=edit, approve=approve)
+    return plan, access

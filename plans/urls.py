@@ -1,7 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from plans import views
+from plans.views import home, workspace
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("lan/<str:letter_code>/", workspace.county_detail, name="county_detail"),
+    path("planer/<int:plan_id>/", workspace.plan_detail, name="plan_detail"),
+    path("", include("plans.reports.urls")),
 ]

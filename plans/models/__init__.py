@@ -7,6 +7,7 @@ from plans.models.geography import (
     Organisation,
     SubRegion,
 )
+from plans.models.imports import ImportRecord
 from plans.models.plans import FundingAllocation, Goal, Plan, PriorityArea, TargetGroup
 from plans.models.reports import FollowUpReport
 
@@ -17,6 +18,7 @@ __all__ = [
     "FollowUpReport",
     "FundingAllocation",
     "Goal",
+    "ImportRecord",
     "Membership",
     "Municipality",
     "Organisation",

@@ -1,0 +1,2 @@
+# The yearly follow-up report: preview, PDF, review flow.
+urlpatterns: list = []
