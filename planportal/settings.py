@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
-            "builtins": ["planportal.templatetags.swedish"],
+            "builtins": ["planportal.templatetags.swedish", "planportal.templatetags.display"],
         },
     },
 ]

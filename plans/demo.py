@@ -17,7 +17,7 @@ from django.db import transaction
 
 from activities.models import Activity, ActivityFollowUp
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
-from planportal.lib.history import history_context
+from planportal.lib.history import history_context, save_with_history
 from plans.models import (
     Abbreviation,
     County,
@@ -170,31 +170,35 @@ class _CountyLoader:
             goals[goal.code] = goal
         self.goals_by_code.update(goals)
         for position, row in enumerate(data.get("activities", [])):
-            activity = _saved(
-                Activity(
-                    plan=plan,
-                    priority_area=self._priority_area(row.get("priority_area")),
-                    title=row["title"],
-                    current_state=row.get("current_state", ""),
-                    expected_result=row.get("expected_result", ""),
-                    indicators_text=row.get("indicators_text", ""),
-                    timeline=row.get("timeline", ""),
-                    responsible=row.get("responsible", ""),
-                    cost_text=row.get("cost_text", ""),
-                    status=row.get("status", "planned"),
-                    activity_type=row.get("activity_type", "other"),
-                    start_date=_date(row.get("start_date")),
-                    end_date=_date(row.get("end_date")),
-                    budget=_money(row.get("budget")),
-                    funding_source=row.get("funding_source", ""),
-                    position=position,
+            activity = Activity(
+                plan=plan,
+                priority_area=self._priority_area(row.get("priority_area")),
+                title=row["title"],
+                current_state=row.get("current_state", ""),
+                expected_result=row.get("expected_result", ""),
+                indicators_text=row.get("indicators_text", ""),
+                timeline=row.get("timeline", ""),
+                responsible=row.get("responsible", ""),
+                cost_text=row.get("cost_text", ""),
+                status=row.get("status", "planned"),
+                activity_type=row.get("activity_type", "other"),
+                start_date=_date(row.get("start_date")),
+                end_date=_date(row.get("end_date")),
+                budget=_money(row.get("budget")),
+                funding_source=row.get("funding_source", ""),
+                position=position,
+            )
+            activity.full_clean()
+
+            def set_links(activity=activity, row=row) -> None:
+                activity.goals.set([goals[code] for code in row.get("goals", [])])
+                activity.lead_organisations.set(
+                    [self.organisations[name] for name in row.get("lead_organisations", [])]
                 )
-            )
-            activity.goals.set([goals[code] for code in row.get("goals", [])])
-            activity.lead_organisations.set(
-                [self.organisations[name] for name in row.get("lead_organisations", [])]
-            )
-            activity.sub_regions.set([self.sub_regions[name] for name in row.get("sub_regions", [])])
+                activity.sub_regions.set([self.sub_regions[name] for name in row.get("sub_regions", [])])
+
+            # One version per activity, its links included (not one more per link set).
+            save_with_history(activity, save_m2m=set_links)
             for follow_up in row.get("follow_ups", []):
                 _saved(
                     ActivityFollowUp(

@@ -6,7 +6,7 @@ have no request, so they wrap their work in ``history_context`` and every
 historical record written inside it gets that user and change reason.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -61,6 +61,32 @@ class HistoricalRecords(BaseHistoricalRecords):
         kwargs.setdefault("get_user", _get_user)
         super().__init__(**kwargs)
 
+    def contribute_to_class(self, cls, name):
+        super().contribute_to_class(cls, name)
+        # Keep a handle on this object: the model attribute becomes a manager descriptor.
+        cls._history_records = self
+
     def get_change_reason_for_object(self, instance: Any, history_type: str, using: Any) -> str | None:
         reason = super().get_change_reason_for_object(instance, history_type, using)
         return reason or current_history_reason()
+
+
+def save_with_history(
+    instance: Any, *, save_m2m: Callable[[], None] | None = None, reason: str | None = None
+) -> None:
+    """Save ``instance`` (and its many-to-many fields) as ONE historical version.
+
+    Saving a form with many-to-many fields would otherwise write a version for the
+    save and one more for every ``m2m_changed`` signal, each a half-way state.
+    """
+    created = instance.pk is None or instance._state.adding
+    if reason:
+        instance._change_reason = reason
+    instance.skip_history_when_saving = True
+    try:
+        instance.save()
+        if save_m2m is not None:
+            save_m2m()
+    finally:
+        del instance.skip_history_when_saving
+    type(instance)._history_records.create_historical_record(instance, "+" if created else "~")

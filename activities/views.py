@@ -1,0 +1,250 @@
+"""Activities and their yearly follow-ups: pages, and the inline (htmx) edits of the plan page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from activities.forms import ActivityForm, FollowUpForm, StatusForm
+from activities.models import Activity, ActivityFollowUp, Status
+from planportal.forms import EditForm
+from planportal.lib.history import save_with_history
+from plans.permissions import Access, get_plan_for_user, require_county_access
+from plans.views.common import delete_object, edit_object
+
+
+def get_activity_for_user(user, activity_id: int, *, edit: bool = False) -> tuple[Activity, Access]:
+    """The activity with what a page shows of it, and the user's access; 404 if none."""
+    activity = (
+        Activity.objects.select_related("plan__county", "priority_area")
+        .prefetch_related(
+            "goals",
+            "lead_organisations",
+            "sub_regions",
+            Prefetch("follow_ups", queryset=ActivityFollowUp.objects.order_by("-year")),
+        )
+        .filter(pk=activity_id)
+        .first()
+    )
+    if activity is None:
+        raise Http404
+    return activity, require_county_access(user, activity.plan.county_id, edit=edit)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity, access = get_activity_for_user(request.user, activity_id)
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {"activity": activity, "plan": activity.plan, "county": activity.plan.county, "access": access},
+    )
+
+
+@login_required
+def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
+    initial = {}
+    if area := plan.priority_areas.filter(pk=request.GET.get("omrade") or 0).first():
+        initial["priority_area"] = area
+    form = ActivityForm(request.POST or None, plan=plan, initial=initial)
+    return edit_object(
+        request,
+        form,
+        context={
+            "plan": plan,
+            "county": plan.county,
+            "title": _("New activity"),
+            "cancel_url": reverse("plan_detail", args=[plan.pk]),
+        },
+        success_url=lambda activity: reverse("activity_detail", args=[activity.pk]),
+    )
+
+
+@login_required
+def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity, _access = get_activity_for_user(request.user, activity_id, edit=True)
+    form = ActivityForm(request.POST or None, instance=activity, plan=activity.plan)
+    return edit_object(
+        request,
+        form,
+        context={
+            "plan": activity.plan,
+            "county": activity.plan.county,
+            "title": _("Edit activity"),
+            "object": activity,
+            "cancel_url": reverse("activity_detail", args=[activity.pk]),
+        },
+        success_url=lambda activity: reverse("activity_detail", args=[activity.pk]),
+    )
+
+
+@login_required
+def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity, _access = get_activity_for_user(request.user, activity_id, edit=True)
+    return delete_object(
+        request,
+        activity,
+        context={
+            "plan": activity.plan,
+            "county": activity.plan.county,
+            "cancel_url": reverse("activity_detail", args=[activity.pk]),
+        },
+        success_url=reverse("plan_detail", args=[activity.plan_id]),
+    )
+
+
+@login_required
+@require_POST
+def activity_status(request: HttpRequest, activity_id: int) -> HttpResponse:
+    """Change an activity's status from the matrix; htmx swaps the row, plain forms redirect back."""
+    activity, access = get_activity_for_user(request.user, activity_id, edit=True)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        error = _("Choose one of the statuses in the list.")
+    elif form.cleaned_data["version"] and form.cleaned_data["version"] != EditForm.instance_version(activity):
+        error = _(
+            "Someone else changed this activity a moment ago. The row now shows their version; try again."
+        )
+    else:
+        error = None
+        if activity.status != form.cleaned_data["status"]:
+            old = activity.get_status_display()
+            activity.status = form.cleaned_data["status"]
+            with transaction.atomic():
+                save_with_history(
+                    activity,
+                    reason=_("Status changed from %(old)s to %(new)s")
+                    % {"old": old, "new": activity.get_status_display()},
+                )
+    if request.htmx:
+        response = render(
+            request,
+            "activities/partials/activity_row.html",
+            {
+                "activity": activity,
+                "access": access,
+                "row_error": error,
+                "saved": error is None,
+                "statuses": Status.choices,
+                "next": _safe_next(request, ""),
+            },
+        )
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The status of “%(activity)s” is now %(status)s.")
+            % {"activity": activity, "status": activity.get_status_display()},
+        )
+    return redirect(_safe_next(request, reverse("plan_detail", args=[activity.plan_id])))
+
+
+def get_follow_up_for_user(user, follow_up_id: int, *, edit: bool = False) -> tuple[ActivityFollowUp, Access]:
+    follow_up = (
+        ActivityFollowUp.objects.select_related("activity__plan__county").filter(pk=follow_up_id).first()
+    )
+    if follow_up is None:
+        raise Http404
+    return follow_up, require_county_access(user, follow_up.activity.plan.county_id, edit=edit)
+
+
+def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -> HttpResponse:
+    """Full page without JavaScript; with htmx the same form is a partial swapped in place."""
+    context = {
+        "activity": activity,
+        "plan": activity.plan,
+        "county": activity.plan.county,
+        "title": title,
+        "object": follow_up,
+        "cancel_url": reverse("activity_detail", args=[activity.pk]),
+    }
+    if not request.htmx:
+        return edit_object(
+            request,
+            form,
+            context=context,
+            success_url=lambda follow_up: (
+                reverse("activity_detail", args=[activity.pk]) + f"#uppfoljning-{follow_up.year}"
+            ),
+        )
+    if request.method == "POST" and form.is_valid() and not form.has_conflict():
+        with transaction.atomic():
+            follow_up = form.save(commit=False)
+            save_with_history(follow_up, reason=form.cleaned_data["change_reason"] or None)
+        return render(
+            request,
+            "activities/partials/follow_up.html",
+            {"follow_up": follow_up, "access": access, "saved": True},
+        )
+    conflict = request.method == "POST" and form.is_valid() and form.has_conflict()
+    return render(
+        request,
+        "activities/partials/follow_up_form.html",
+        {**context, "form": form, "conflict": conflict},
+        status=409 if conflict else (400 if form.is_bound else 200),
+    )
+
+
+@login_required
+def follow_up_create(request: HttpRequest, activity_id: int) -> HttpResponse:
+    activity, access = get_activity_for_user(request.user, activity_id, edit=True)
+    taken = {follow_up.year for follow_up in activity.follow_ups.all()}
+    year = next((year for year in activity.plan.years if year not in taken), activity.plan.end_year)
+    form = FollowUpForm(
+        request.POST or None, activity=activity, initial={"year": year, "status": activity.status}
+    )
+    return _follow_up_page(request, form, activity=activity, access=access, title=_("New follow-up"))
+
+
+@login_required
+def follow_up_edit(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    follow_up, access = get_follow_up_for_user(request.user, follow_up_id, edit=True)
+    form = FollowUpForm(request.POST or None, instance=follow_up, activity=follow_up.activity)
+    return _follow_up_page(
+        request,
+        form,
+        activity=follow_up.activity,
+        access=access,
+        follow_up=follow_up,
+        title=_("Edit follow-up %(year)s") % {"year": follow_up.year},
+    )
+
+
+@login_required
+def follow_up_show(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """The follow-up as the activity page shows it (what htmx swaps back on cancel)."""
+    follow_up, access = get_follow_up_for_user(request.user, follow_up_id)
+    return render(request, "activities/partials/follow_up.html", {"follow_up": follow_up, "access": access})
+
+
+@login_required
+def follow_up_delete(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    follow_up, _access = get_follow_up_for_user(request.user, follow_up_id, edit=True)
+    activity = follow_up.activity
+    return delete_object(
+        request,
+        follow_up,
+        context={
+            "plan": activity.plan,
+            "county": activity.plan.county,
+            "activity": activity,
+            "cancel_url": reverse("activity_detail", args=[activity.pk]),
+        },
+        success_url=reverse("activity_detail", args=[activity.pk]),
+    )

@@ -1,0 +1,30 @@
+"""Word-level differences between two texts, as HTML with <del> and <ins>."""
+
+import difflib
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> SafeString:
+    """``old`` → ``new`` with removed words in <del> and added words in <ins>; all text escaped."""
+    old_tokens = _TOKENS.findall(old or "")
+    new_tokens = _TOKENS.findall(new or "")
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    parts = []
+    for operation, a_start, a_end, b_start, b_end in matcher.get_opcodes():
+        removed = escape("".join(old_tokens[a_start:a_end]))
+        added = escape("".join(new_tokens[b_start:b_end]))
+        if operation == "equal":
+            parts.append(added)
+            continue
+        if removed.strip():
+            parts.append(f"<del>{removed}</del>")
+        if added.strip():
+            parts.append(f"<ins>{added}</ins>")
+        elif operation == "replace":
+            parts.append(added)
+    return mark_safe("".join(parts))

@@ -1,0 +1,219 @@
+"""Version history of the objects coordinators edit: listing, comparing and restoring.
+
+simple-history stores a row per version. This module knows which models a user
+may browse the history of (``KINDS``), which county a version belongs to (even
+when the object is deleted), how two versions differ field by field, and how a
+version is restored — itself saved as a new version.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from activities.models import Activity, ActivityFollowUp
+from planportal.lib.history import save_with_history
+from planportal.lib.swedish import format_sek
+from planportal.lib.textdiff import word_diff
+from plans.models import Goal, Plan, PriorityArea
+
+# URL key → model. Only these have history pages, diffs and restore.
+KINDS: dict[str, type[models.Model]] = {
+    "plan": Plan,
+    "priorityarea": PriorityArea,
+    "goal": Goal,
+    "activity": Activity,
+    "followup": ActivityFollowUp,
+}
+KIND_OF = {model: kind for kind, model in KINDS.items()}
+# Bookkeeping, not content: not shown in diffs, not restored.
+SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
+LONG_TEXT = 80
+HISTORY_TYPES = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+
+
+def tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    return [field for field in model._meta.concrete_fields if field.name not in SKIPPED_FIELDS]
+
+
+def m2m_fields(model: type[models.Model]) -> list[models.ManyToManyField]:
+    return list(getattr(model._history_records, "m2m_fields", []) or [])
+
+
+def county_id_of_version(model: type[models.Model], record) -> int | None:
+    """The county a version belongs to, found through its plan (which may be deleted too)."""
+    if model is Plan:
+        return record.county_id
+    if model is ActivityFollowUp:
+        activity = Activity.history.filter(id=record.activity_id).order_by("-history_id").first()
+        if activity is None:
+            return None
+        plan_id = activity.plan_id
+    else:
+        plan_id = record.plan_id
+    plan = Plan.history.filter(id=plan_id).order_by("-history_id").first()
+    return plan.county_id if plan else None
+
+
+def _m2m_ids(record, field: models.ManyToManyField) -> set[int]:
+    through = getattr(record, field.name).all()
+    column = f"{field.related_model._meta.model_name}_id"
+    return {getattr(row, column) for row in through}
+
+
+def _display(field: models.Field, value: Any, names: dict) -> str:
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        return names.get((field.related_model, value), f"#{value}")
+    if isinstance(field, models.DecimalField) and "SEK" in str(field.verbose_name):
+        return format_sek(value)
+    if isinstance(field, models.DateField):
+        return date_format(value, "j F Y")
+    return str(value)
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+    diff: SafeString | None = None  # a word diff, for long texts
+
+
+def diff_versions(model: type[models.Model], old, new) -> list[FieldChange]:
+    """What differs between two versions, field by field, in the order of the form."""
+    fields = tracked_fields(model)
+    relations = m2m_fields(model)
+    names = _related_names(model, [old, new])
+    changes = []
+    for field in fields:
+        name = field.attname
+        before, after = getattr(old, name), getattr(new, name)
+        if before == after:
+            continue
+        old_text, new_text = _display(field, before, names), _display(field, after, names)
+        is_long = isinstance(field, models.TextField) or max(len(old_text), len(new_text)) > LONG_TEXT
+        changes.append(
+            FieldChange(
+                label=str(field.verbose_name).capitalize(),
+                old=old_text,
+                new=new_text,
+                diff=word_diff(old_text, new_text) if is_long else None,
+            )
+        )
+    for field in relations:
+        before, after = _m2m_ids(old, field), _m2m_ids(new, field)
+        if before == after:
+            continue
+        label = str(field.verbose_name).capitalize()
+        changes.append(
+            FieldChange(
+                label=label,
+                old=", ".join(sorted(names.get((field.related_model, pk), f"#{pk}") for pk in before)),
+                new=", ".join(sorted(names.get((field.related_model, pk), f"#{pk}") for pk in after)),
+            )
+        )
+    return changes
+
+
+def _related_names(model: type[models.Model], records: list) -> dict:
+    """Names of the objects the versions point to, one query per related model."""
+    wanted: dict[type[models.Model], set[int]] = {}
+    for field in tracked_fields(model):
+        if isinstance(field, models.ForeignKey):
+            for record in records:
+                if getattr(record, field.attname) is not None:
+                    wanted.setdefault(field.related_model, set()).add(getattr(record, field.attname))
+    for field in m2m_fields(model):
+        for record in records:
+            wanted.setdefault(field.related_model, set()).update(_m2m_ids(record, field))
+    names = {}
+    for related, ids in wanted.items():
+        for obj in related._default_manager.filter(pk__in=ids):
+            names[(related, obj.pk)] = str(obj)
+    return names
+
+
+def version_label(record) -> str:
+    when = date_format(timezone.localtime(record.history_date), "j F Y H:i")
+    return _("version of %(when)s") % {"when": when}
+
+
+@transaction.atomic
+def restore_version(*, model: type[models.Model], record, user) -> models.Model:
+    """Make ``record`` the current state again — a new version, or the deleted object back.
+
+    Raises ``ValueError`` with a message for the user when the version cannot come back
+    (its plan or activity is gone).
+    """
+    if model is ActivityFollowUp:
+        if not Activity.objects.filter(pk=record.activity_id).exists():
+            raise ValueError(_("Its activity has been deleted; restore the activity first."))
+    elif model is not Plan and not Plan.objects.filter(pk=record.plan_id).exists():
+        raise ValueError(_("Its plan has been deleted; restore the plan first."))
+
+    current = model.objects.filter(pk=record.id).first()
+    target = current or model(pk=record.id)
+    for field in tracked_fields(model):
+        value = getattr(record, field.attname)
+        gone = (
+            isinstance(field, models.ForeignKey)
+            and value is not None
+            and not field.related_model._default_manager.filter(pk=value).exists()
+        )
+        if gone:
+            if not field.null:
+                raise ValueError(_("Something this version points to has been deleted."))
+            value = None
+        setattr(target, field.attname, value)
+    # A deletion's own version has no links left; take them from the version before it.
+    source = record
+    if record.history_type == "-":
+        source = (
+            model.history.filter(id=record.id, history_id__lt=record.history_id)
+            .order_by("-history_id")
+            .first()
+        )
+
+    def restore_links() -> None:
+        for field in m2m_fields(model):
+            ids = _m2m_ids(source, field) if source else set()
+            getattr(target, field.name).set(field.related_model._default_manager.filter(pk__in=ids))
+
+    if current is None:
+        target._state.adding = True
+    target._history_user = user
+    reason = _("Restored the %(version)s") % {"version": version_label(record)}
+    try:
+        # Since this version, another object may have taken its code, name or year.
+        target.validate_constraints()
+    except ValidationError as error:
+        raise ValueError(" ".join(error.messages)) from None
+    save_with_history(target, save_m2m=restore_links, reason=reason)
+    return target
+
+
+def version_title(model: type[models.Model], record) -> str:
+    """What a person calls the object of a version, without a query where possible."""
+    if model is Goal:
+        return f"{record.code} {record.title}"
+    if model is ActivityFollowUp:
+        try:
+            return _("Follow-up %(year)s of “%(activity)s”") % {
+                "year": record.year,
+                "activity": record.activity,
+            }
+        except Activity.DoesNotExist:
+            return _("Follow-up %(year)s") % {"year": record.year}
+    if model is PriorityArea:
+        return record.name
+    return record.title

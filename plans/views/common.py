@@ -1,0 +1,116 @@
+"""The create / edit / delete flow every editing page shares."""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.contrib import messages
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from planportal.forms import EditForm
+from planportal.lib.history import save_with_history
+from planportal.lib.swedish import format_sek
+from planportal.lib.textdiff import word_diff
+
+
+def edit_object(
+    request: HttpRequest,
+    form: EditForm,
+    *,
+    context: dict,
+    success_url: Callable[[models.Model], str],
+    template: str = "plans/edit.html",
+) -> HttpResponse:
+    """Show ``form``; on a valid POST save it as one version, unless someone saved in between."""
+    if request.method == "POST" and form.is_valid():
+        if form.has_conflict() and "overwrite" not in request.POST:
+            return conflict(request, form, context)
+        with transaction.atomic():
+            instance = form.save(commit=False)
+            save_with_history(
+                instance, save_m2m=form.save_m2m, reason=form.cleaned_data["change_reason"] or None
+            )
+        messages.success(request, _("Saved “%(object)s”.") % {"object": instance})
+        return redirect(success_url(instance))
+    status = 400 if form.is_bound else 200
+    return render(request, template, {**context, "form": form}, status=status)
+
+
+def conflict(request: HttpRequest, form: EditForm, context: dict) -> HttpResponse:
+    """Someone saved the object after this form was loaded: show both versions, save nothing."""
+    model = type(form.instance)
+    saved = model.objects.get(pk=form.instance.pk)
+    latest = model.history.filter(id=saved.pk).order_by("-history_id").first()
+    rows = []
+    for name, field in form.fields.items():
+        if name in ("change_reason", "version") or name not in form.cleaned_data:
+            continue
+        theirs = _shown(field, _saved_value(saved, name))
+        mine = _shown(field, form.cleaned_data[name])
+        if theirs != mine:
+            rows.append(
+                {"label": field.label, "theirs": theirs, "mine": mine, "diff": word_diff(theirs, mine)}
+            )
+    resubmit = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", form.add_prefix("version"))
+        for value in values
+    ]
+    return render(
+        request,
+        "plans/conflict.html",
+        {
+            **context,
+            "form": form,
+            "latest": latest,
+            "rows": rows,
+            "resubmit": resubmit,
+            "current_version": form.instance_version(saved),
+        },
+        status=409,
+    )
+
+
+def _saved_value(instance: models.Model, name: str):
+    field = instance._meta.get_field(name)
+    if field.many_to_many:
+        return list(getattr(instance, name).all())
+    return getattr(instance, name)
+
+
+def _shown(field, value) -> str:
+    """A value as the form would show it to a person."""
+    if value is None or value == "":
+        return ""
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return ", ".join(sorted(str(item) for item in value))
+    choices = getattr(field, "choices", None)
+    if choices and not hasattr(value, "pk"):
+        return str(dict(field.choices).get(value, value))
+    if isinstance(value, Decimal):
+        return format_sek(value)
+    return str(value)
+
+
+def delete_object(
+    request: HttpRequest,
+    instance: models.Model,
+    *,
+    context: dict,
+    success_url: str,
+    template: str = "plans/delete.html",
+) -> HttpResponse:
+    if request.method == "POST":
+        name = str(instance)
+        with transaction.atomic():
+            instance._change_reason = request.POST.get("change_reason", "").strip()[:300] or None
+            instance.delete()
+        messages.success(
+            request,
+            _("Deleted “%(object)s”. It can be restored from the county's deleted items.") % {"object": name},
+        )
+        return redirect(success_url)
+    return render(request, template, {**context, "object": instance})

@@ -1,0 +1,195 @@
+"""Create, edit and delete plans, priority areas and goals."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from plans.forms import GoalForm, PlanForm, PriorityAreaForm
+from plans.models import County, Goal, PriorityArea, Role
+from plans.permissions import county_roles, get_plan_for_user, is_admin, require_county_access
+from plans.views.common import delete_object, edit_object
+
+
+def editable_counties(user):
+    if is_admin(user):
+        return County.objects.all()
+    return County.objects.filter(
+        pk__in=[pk for pk, role in county_roles(user).items() if role == Role.EDITOR]
+    )
+
+
+@login_required
+def plan_create(request: HttpRequest, letter_code: str) -> HttpResponse:
+    county = get_object_or_404(County, letter_code=letter_code.upper())
+    require_county_access(request.user, county.pk, edit=True)
+    form = PlanForm(
+        request.POST or None,
+        initial={"county": county},
+        editable_counties=editable_counties(request.user),
+    )
+    return edit_object(
+        request,
+        form,
+        context={
+            "county": county,
+            "title": _("New plan"),
+            "cancel_url": reverse("county_detail", args=[county.letter_code]),
+        },
+        success_url=lambda plan: reverse("plan_detail", args=[plan.pk]),
+    )
+
+
+@login_required
+def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
+    form = PlanForm(request.POST or None, instance=plan, editable_counties=editable_counties(request.user))
+    return edit_object(
+        request,
+        form,
+        context={
+            "plan": plan,
+            "county": plan.county,
+            "title": _("Edit plan"),
+            "cancel_url": reverse("plan_detail", args=[plan.pk]),
+        },
+        success_url=lambda plan: reverse("plan_detail", args=[plan.pk]),
+    )
+
+
+@login_required
+def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
+    # Deleting a plan would take its goals, activities and reports with it; they are
+    # deleted (and restorable) one by one first, or the plan is archived instead.
+    context = {"county": plan.county, "plan": plan, "cancel_url": reverse("plan_detail", args=[plan.pk])}
+    if plan.goals.exists() or plan.activities.exists():
+        blocked = _("The plan still has goals or activities. Delete them first, or archive the plan.")
+        status = 400 if request.method == "POST" else 200
+        context.update(object=plan, blocked=blocked)
+        return render(request, "plans/delete.html", context, status=status)
+    return delete_object(
+        request,
+        plan,
+        context=context,
+        success_url=reverse("county_detail", args=[plan.county.letter_code]),
+    )
+
+
+@login_required
+def priority_area_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
+    form = PriorityAreaForm(request.POST or None, instance=PriorityArea(plan=plan))
+    return edit_object(
+        request,
+        form,
+        context={
+            "plan": plan,
+            "county": plan.county,
+            "title": _("New priority area"),
+            "cancel_url": reverse("plan_detail", args=[plan.pk]),
+        },
+        success_url=lambda area: reverse("plan_detail", args=[plan.pk]) + f"#omrade-{area.pk}",
+    )
+
+
+def _priority_area_for_user(request: HttpRequest, area_id: int) -> PriorityArea:
+    area = PriorityArea.objects.select_related("plan__county").filter(pk=area_id).first()
+    if area is None:
+        raise Http404
+    require_county_access(request.user, area.plan.county_id, edit=True)
+    return area
+
+
+@login_required
+def priority_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
+    area = _priority_area_for_user(request, area_id)
+    form = PriorityAreaForm(request.POST or None, instance=area)
+    return edit_object(
+        request,
+        form,
+        context={
+            "plan": area.plan,
+            "county": area.plan.county,
+            "title": _("Edit priority area"),
+            "object": area,
+            "cancel_url": reverse("plan_detail", args=[area.plan_id]),
+        },
+        success_url=lambda area: reverse("plan_detail", args=[area.plan_id]) + f"#omrade-{area.pk}",
+    )
+
+
+@login_required
+def priority_area_delete(request: HttpRequest, area_id: int) -> HttpResponse:
+    area = _priority_area_for_user(request, area_id)
+    return delete_object(
+        request,
+        area,
+        context={
+            "plan": area.plan,
+            "county": area.plan.county,
+            "cancel_url": reverse("plan_detail", args=[area.plan_id]),
+        },
+        success_url=reverse("plan_detail", args=[area.plan_id]),
+    )
+
+
+def get_goal_for_user(user, goal_id: int, *, edit: bool = False) -> Goal:
+    goal = (
+        Goal.objects.select_related("plan__county", "focus_area", "priority_area").filter(pk=goal_id).first()
+    )
+    if goal is None:
+        raise Http404
+    require_county_access(user, goal.plan.county_id, edit=edit)
+    return goal
+
+
+@login_required
+def goal_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
+    form = GoalForm(request.POST or None, plan=plan)
+    return edit_object(
+        request,
+        form,
+        context={
+            "plan": plan,
+            "county": plan.county,
+            "title": _("New goal"),
+            "cancel_url": reverse("plan_detail", args=[plan.pk]),
+        },
+        success_url=lambda goal: reverse("plan_detail", args=[plan.pk]) + "#mal",
+    )
+
+
+@login_required
+def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, goal_id, edit=True)
+    form = GoalForm(request.POST or None, instance=goal, plan=goal.plan)
+    return edit_object(
+        request,
+        form,
+        context={
+            "plan": goal.plan,
+            "county": goal.plan.county,
+            "title": _("Edit goal"),
+            "object": goal,
+            "cancel_url": reverse("plan_detail", args=[goal.plan_id]),
+        },
+        success_url=lambda goal: reverse("plan_detail", args=[goal.plan_id]) + "#mal",
+    )
+
+
+@login_required
+def goal_delete(request: HttpRequest, goal_id: int) -> HttpResponse:
+    goal = get_goal_for_user(request.user, goal_id, edit=True)
+    return delete_object(
+        request,
+        goal,
+        context={
+            "plan": goal.plan,
+            "county": goal.plan.county,
+            "cancel_url": reverse("plan_detail", args=[goal.plan_id]),
+        },
+        success_url=reverse("plan_detail", args=[goal.plan_id]) + "#mal",
+    )
