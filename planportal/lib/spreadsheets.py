@@ -1,0 +1,455 @@
+"""Read and write the spreadsheets that plans live in: .xlsx and the .csv of Swedish Excel.
+
+Reading is forgiving about what real files look like — semicolons or commas,
+cp1252 or UTF-8 with a BOM, a title row or two above the header row, headers
+in Swedish or English in any case and order, merged cells, empty trailing
+rows and columns — and strict about what is not a spreadsheet: the file type
+is decided by content, not by name, and macros are refused. Every refusal is a
+``SpreadsheetError`` whose message is meant for the user.
+
+Writing escapes text that a spreadsheet would run as a formula.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+# A zip packs XML tightly; more than this unpacked is not a plan but a zip bomb.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_DATA_ROWS = 100_000
+# The header row is looked for among the first rows, below any title rows.
+HEADER_SEARCH_ROWS = 20
+CSV_DELIMITERS = (";", ",", "\t")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+_IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"%PDF": "PDF",
+}
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class SpreadsheetError(Exception):
+    """A file that cannot be read as a spreadsheet; ``str(error)`` is the user's message."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a spreadsheet format: the header we write and the headers we accept."""
+
+    key: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+    def accepts(self, text: str) -> bool:
+        return bool(_header_keys(text) & self._keys)
+
+    @cached_property
+    def _keys(self) -> set[str]:
+        return {_normalise_header(name) for name in (self.header, *self.aliases)}
+
+
+@dataclass
+class SheetRow:
+    number: int  # as the spreadsheet program shows it, counting from 1
+    values: dict[str, Any]
+
+    def is_empty(self) -> bool:
+        return all(value is None for value in self.values.values())
+
+
+@dataclass
+class Sheet:
+    """The rows below the header row, as column key → cell value."""
+
+    file_type: str
+    header_row: int
+    headers: dict[str, str]  # column key → header as written in the file
+    ignored_headers: list[str] = field(default_factory=list)
+    rows: list[SheetRow] = field(default_factory=list)
+
+
+def read_sheet(data: bytes, file_name: str, columns: Sequence[Column]) -> Sheet:
+    """Find the header row among ``columns`` and return the rows below it."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SpreadsheetError(
+            _("The file is %(size)s; the largest file that can be imported is %(limit)s.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_FILE_BYTES)}
+        )
+    if not data.strip():
+        raise SpreadsheetError(_("The file is empty."))
+    file_type = sniff_file_type(data, file_name)
+    grids = _xlsx_grids(data, file_name) if file_type == "xlsx" else _csv_grids(data)
+    best = None
+    for grid in grids:
+        found = _find_header(grid, columns)
+        if found and (best is None or found[1] > best[1][1]):
+            best = (grid, found)
+    if best is None:
+        expected = ", ".join(column.header for column in columns)
+        raise SpreadsheetError(
+            _("No header row was found in the file. The columns should be: %(columns)s.")
+            % {"columns": expected}
+        )
+    grid, (header_index, _score, mapping, ignored) = best
+    missing = [column.header for column in columns if column.required and column.key not in mapping]
+    if missing:
+        raise SpreadsheetError(
+            _("The file lacks the column(s) %(missing)s. Found columns: %(found)s.")
+            % {
+                "missing": ", ".join(missing),
+                "found": ", ".join(str(cell) for cell in grid[header_index] if _text(cell)) or "–",
+            }
+        )
+    sheet = Sheet(
+        file_type=file_type,
+        header_row=header_index + 1,
+        headers={key: _text(grid[header_index][index]) for key, index in mapping.items()},
+        ignored_headers=ignored,
+    )
+    # A repeated header row is a copy of the header row.
+    header_cells = {index: _text(grid[header_index][index]).casefold() for index in mapping.values()}
+    for offset, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
+        values = {key: _clean(cells[index]) if index < len(cells) else None for key, index in mapping.items()}
+        row = SheetRow(number=offset, values=values)
+        if row.is_empty() or _repeats_header(cells, header_cells):
+            continue
+        sheet.rows.append(row)
+        if len(sheet.rows) > MAX_DATA_ROWS:
+            raise SpreadsheetError(
+                _("The file has more than %(limit)s rows. Split it into smaller files.")
+                % {"limit": f"{MAX_DATA_ROWS:,}".replace(",", "\u00a0")}
+            )
+    return sheet
+
+
+def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list]]:
+    """Headers and rows of a spreadsheet of unknown columns: the header row is the first row
+    (below any title rows) with at least two filled cells. Used where the columns are not ours
+    to know, as in the admin's import."""
+    if len(data) > MAX_FILE_BYTES:
+        raise SpreadsheetError(
+            _("The file is %(size)s; the largest file that can be imported is %(limit)s.")
+            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_FILE_BYTES)}
+        )
+    file_type = sniff_file_type(data, file_name)
+    grids = _xlsx_grids(data, file_name)[:1] if file_type == "xlsx" else _csv_grids(data)
+    best: tuple[int, list[list], int] | None = None
+    for grid in grids:
+        for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+            filled = sum(1 for cell in cells if _text(cell))
+            if filled >= 2:
+                if best is None or filled > best[0]:
+                    best = (filled, grid, index)
+                break
+    if best is None:
+        raise SpreadsheetError(_("No header row was found in the file."))
+    _filled, grid, index = best
+    headers = [_text(cell) for cell in grid[index]]
+    while headers and not headers[-1]:
+        headers.pop()
+    rows = []
+    for cells in grid[index + 1 :]:
+        values = [_clean(cell) for cell in cells[: len(headers)]]
+        values.extend([None] * (len(headers) - len(values)))
+        if any(value is not None for value in values):
+            rows.append(values)
+    return headers, rows
+
+
+def sniff_file_type(data: bytes, file_name: str) -> str:
+    """'xlsx' or 'csv', decided by what the bytes are; a renamed picture is neither."""
+    lower = file_name.lower()
+    for magic, kind in _IMAGE_MAGIC.items():
+        if data.startswith(magic):
+            raise SpreadsheetError(
+                _("The file is a %(kind)s file, not a spreadsheet. Save the sheet as .xlsx or .csv.")
+                % {"kind": kind}
+            )
+    if data.startswith(_OLE2_MAGIC):
+        raise SpreadsheetError(
+            _("The file is in the old Excel format (.xls). Save it as .xlsx or .csv and try again.")
+        )
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if _decode_text(data) is not None:
+        return "csv"
+    if lower.endswith((".xlsx", ".xlsm")):
+        raise SpreadsheetError(
+            _("The file is damaged or incomplete and cannot be opened as an Excel workbook (.xlsx).")
+        )
+    raise SpreadsheetError(_("The file is neither an Excel workbook (.xlsx) nor a text file (.csv)."))
+
+
+def _xlsx_grids(data: bytes, file_name: str) -> list[list[list]]:
+    import openpyxl
+
+    if file_name.lower().endswith((".xlsm", ".xltm")):
+        raise _macro_error()
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+        unpacked = sum(info.file_size for info in archive.infolist())
+        content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
+        raise SpreadsheetError(
+            _("The file is damaged or incomplete and cannot be opened as an Excel workbook (.xlsx).")
+        )
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise SpreadsheetError(_("The file is a Word document, not a spreadsheet."))
+        raise SpreadsheetError(_("The file is a zip archive but not an Excel workbook (.xlsx)."))
+    if any(name.lower().endswith("vbaproject.bin") for name in names) or b"macroEnabled" in content_types:
+        raise _macro_error()
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(_("The workbook is too large when unpacked. Split it into smaller files."))
+    try:
+        # Not read-only: merged cells are only known to a fully loaded sheet.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        grids = [_worksheet_grid(sheet) for sheet in workbook.worksheets]
+    except SpreadsheetError:
+        raise
+    except Exception:
+        # openpyxl reports damage through many exception types (zlib, XML, KeyError, ValueError …).
+        raise SpreadsheetError(
+            _("The file is damaged or incomplete and cannot be opened as an Excel workbook (.xlsx).")
+        )
+    return grids
+
+
+def _macro_error() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The workbook contains macros, which are not accepted. Save it as an ordinary .xlsx file.")
+    )
+
+
+def _worksheet_grid(sheet) -> list[list]:
+    if sheet.max_row > MAX_DATA_ROWS + HEADER_SEARCH_ROWS * 5:
+        raise SpreadsheetError(
+            _("The file has more than %(limit)s rows. Split it into smaller files.")
+            % {"limit": f"{MAX_DATA_ROWS:,}".replace(",", "\u00a0")}
+        )
+    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # A merged cell holds its value in the top-left cell only; the rows it spans share it.
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row > len(grid):
+            continue
+        value = grid[merged.min_row - 1][merged.min_col - 1]
+        for row in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
+            cells = grid[row - 1]
+            cells.extend([None] * (merged.max_col - len(cells)))
+            for col in range(merged.min_col, merged.max_col + 1):
+                cells[col - 1] = value
+    return grid
+
+
+def _decode_text(data: bytes) -> str | None:
+    """The text of a CSV file in the encodings Swedish Excel writes, or None for binary data."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    if b"\x00" in data[:8192]:
+        return None
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:8192]
+        controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
+        return None if controls > len(sample) / 100 else text
+    return None
+
+
+def _csv_grids(data: bytes) -> list[list[list]]:
+    text = _decode_text(data)
+    if text is None:
+        raise SpreadsheetError(_("The file is neither an Excel workbook (.xlsx) nor a text file (.csv)."))
+    # Semicolons first: what Swedish Excel writes, and a one-column file parses the same with it.
+    # Another separator is tried only if it occurs; the header row decides between them.
+    head = text[:65536]
+    candidates = [CSV_DELIMITERS[0]] + [delimiter for delimiter in CSV_DELIMITERS[1:] if delimiter in head]
+    grids = []
+    for delimiter in candidates:
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            grids.append([list(row) for row in reader])
+        except csv.Error:
+            continue
+    if not grids:
+        raise SpreadsheetError(_("The file is neither an Excel workbook (.xlsx) nor a text file (.csv)."))
+    return grids
+
+
+def _find_header(grid: list[list], columns: Sequence[Column]) -> tuple[int, int, dict, list] | None:
+    """(row index, score, column key → cell index, ignored headers) of the best header row."""
+    best = None
+    for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        mapping: dict[str, int] = {}
+        ignored = []
+        for position, cell in enumerate(cells):
+            text = _text(cell)
+            if not text:
+                continue
+            column = next((column for column in columns if column.accepts(text)), None)
+            if column is None:
+                ignored.append(text)
+            elif column.key not in mapping:
+                mapping[column.key] = position
+        required = sum(1 for column in columns if column.required and column.key in mapping)
+        score = required * 100 + len(mapping)
+        if mapping and (best is None or score > best[1]):
+            best = (index, score, mapping, ignored)
+    return best
+
+
+def _repeats_header(cells: list, header_cells: dict[int, str]) -> bool:
+    """A header row repeated further down, as when a matrix was pasted page by page.
+
+    ``header_cells`` maps a column to its header text, case-folded."""
+    matches = 0
+    for index, normalised in header_cells.items():
+        cell = cells[index] if index < len(cells) else None
+        if isinstance(cell, str) and cell.strip().casefold() == normalised:
+            matches += 1
+    return matches >= max(2, len(header_cells) // 2 + 1)
+
+
+def _normalise_header(text: str) -> str:
+    return re.sub(r"[^0-9a-zåäöéü]+", "", text.casefold())
+
+
+def _header_keys(text: str) -> set[str]:
+    """The header as written, and without a parenthesised unit: 'Budget (kr)' → budgetkr, budget."""
+    return {_normalise_header(text), _normalise_header(re.sub(r"\(.*?\)", "", text))} - {""}
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _clean(value: Any) -> Any:
+    """A cell's value: text without surrounding space and with one kind of line break, or None."""
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
+            text = text[1:].strip()  # undo escape_formula()
+        return text or None
+    return value
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+def escape_formula(value: str) -> str:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float, Decimal)):
+        return format_plain_number(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return escape_formula(str(value))
+
+
+def format_plain_number(value: int | float | Decimal) -> str:
+    """A number as Swedish Excel reads it: decimal comma, no thousands separator, no trailing zeros."""
+    number = Decimal(str(value))
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def write_csv(*, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """CSV as Swedish Excel opens it: UTF-8 with BOM, semicolons, CRLF."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([escape_formula(header) for header in headers])
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(
+    *,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    title: str = "",
+    sheet_title: str = "Blad1",
+    widths: Sequence[int] = (),
+) -> bytes:
+    """A workbook with an optional title row, a bold header row and the rows; text is never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[_column_letter(index)].width = width
+    header_row = 1
+    if title:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True, size=14)
+        sheet.append([cell])
+        sheet.append([])
+        header_row = 3
+    sheet.freeze_panes = f"A{header_row + 1}"
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = Font(bold=True)
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                # openpyxl turns "=…" into a formula; a string cell with a quote prefix stays text,
+                # also when someone edits it in Excel.
+                cell.data_type = "s"
+                if value.startswith(FORMULA_TRIGGERS):
+                    cell.quotePrefix = True
+                cell.alignment = wrap
+            elif isinstance(value, (date, datetime)):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
