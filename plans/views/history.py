@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.models import Activity
-from plans.models import County, Goal, PriorityArea
+from activities.models import Activity, ActivityFollowUp
+from plans.models import County, Goal, Plan, PriorityArea
 from plans.permissions import require_county_access
 from plans.versions import (
     HISTORY_TYPES,
@@ -40,6 +40,17 @@ def _versions(request: HttpRequest, kind: str, object_id: int, *, edit: bool = F
     return model, versions, access, county_id
 
 
+def _plan_of(model, version) -> Plan | None:
+    """The plan a version belongs to, for the breadcrumbs (None once the plan is gone)."""
+    if model is Plan:
+        plan_id = version.id
+    elif model is ActivityFollowUp:
+        plan_id = Activity.objects.filter(pk=version.activity_id).values_list("plan_id", flat=True).first()
+    else:
+        plan_id = version.plan_id
+    return Plan.objects.select_related("county").filter(pk=plan_id).first()
+
+
 def _object_url(kind: str, object_id: int, model) -> str | None:
     if not model.objects.filter(pk=object_id).exists():
         return None
@@ -66,6 +77,7 @@ def object_history(request: HttpRequest, kind: str, object_id: int) -> HttpRespo
             "versions": versions,
             "access": access,
             "county": County.objects.get(pk=county_id),
+            "plan": _plan_of(model, versions[0]),
             "object_url": _object_url(kind, object_id, model),
             "exists": model.objects.filter(pk=object_id).exists(),
         },
@@ -98,6 +110,7 @@ def history_compare(request: HttpRequest, kind: str, object_id: int) -> HttpResp
             "versions": versions,
             "access": access,
             "county": County.objects.get(pk=county_id),
+            "plan": _plan_of(model, versions[0]),
         },
     )
 

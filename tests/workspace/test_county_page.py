@@ -24,7 +24,7 @@ def test_it_answers_each_persona(client, world, persona):
 
 def test_it_shows_each_live_plan_at_a_glance(client, world):
     plan = world.tree.plan
-    first, second, third = world.tree.activities
+    first, second, _third = world.tree.activities
     first.status, first.budget = "ongoing", Decimal("450000")
     second.status, second.budget = "done", Decimal("1324000")
     for activity in (first, second):

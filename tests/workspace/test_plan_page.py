@@ -133,3 +133,11 @@ def test_it_makes_as_many_queries_for_300_activities_as_for_3(client):
     assert queries_for(client, reverse("plan_detail", args=[large.plan.pk]) + by_goal) == queries_for(
         client, reverse("plan_detail", args=[small.plan.pk]) + by_goal
     )
+
+
+def test_it_speaks_english_to_whoever_chooses_it(client, world):
+    world.login(client, "reader")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    content = page(client, world)
+    assert ">Current state</th>" in content
+    assert 'lang="en"' in content
