@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import Activity, ActivityFollowUp
+from activities.resources import ActivityResource
+from plans.imports.integration import SpreadsheetImportExportMixin
 
 
 class FollowUpInline(admin.StackedInline):
@@ -11,7 +13,8 @@ class FollowUpInline(admin.StackedInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(SimpleHistoryAdmin):
+class ActivityAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ActivityResource]
     list_display = ["title", "plan", "priority_area", "status", "activity_type", "budget"]
     list_filter = ["status", "activity_type", "plan__county", "plan"]
     search_fields = ["title", "current_state", "expected_result", "indicators_text", "responsible"]

@@ -2,6 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from indicators.resources import IndicatorValueResource
+from plans.imports.integration import SpreadsheetImportExportMixin
 
 
 @admin.register(Indicator)
@@ -13,7 +15,8 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [IndicatorValueResource]
     list_display = ["indicator", "year", "county", "municipality", "sub_region", "gender", "value"]
     list_filter = ["year", "gender", "county"]
     search_fields = ["indicator__code", "indicator__name", "municipality__name"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from plans.imports.integration import SpreadsheetImportExportMixin
 from plans.models import (
     Abbreviation,
     County,
@@ -15,6 +16,7 @@ from plans.models import (
     PriorityArea,
     SubRegion,
 )
+from plans.resources import GoalResource
 
 
 @admin.register(County)
@@ -85,7 +87,8 @@ class PriorityAreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [GoalResource]
     list_display = ["code", "title", "plan", "target_group", "focus_area", "priority_area"]
     list_filter = ["plan__county", "target_group", "focus_area"]
     search_fields = ["code", "title", "background", "responsible"]
