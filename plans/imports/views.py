@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from planportal.lib.swedish import format_number
 from plans.imports import services, staging
 from plans.imports.base import CHANGED, ERROR, NEW, SKIPPED, UNCHANGED, Preview, SheetImporter
 from plans.imports.forms import ConfirmForm, PlanUploadForm, UploadForm
@@ -191,9 +192,9 @@ def _confirm(request: HttpRequest, target: Target) -> HttpResponse:
         _("%(file)s was imported. New: %(new)s, changed: %(changed)s, unchanged: %(unchanged)s.")
         % {
             "file": staged.file_name,
-            "new": totals[NEW],
-            "changed": totals[CHANGED],
-            "unchanged": totals[UNCHANGED],
+            "new": format_number(totals[NEW]),
+            "changed": format_number(totals[CHANGED]),
+            "unchanged": format_number(totals[UNCHANGED]),
         },
     )
     return redirect(target.import_url)

@@ -1,17 +1,20 @@
-// While a file is read or imported, say so and keep the buttons from being pressed twice.
+// While a file is read or imported, say so and keep the button from being pressed twice.
 // The forms work the same without this script.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (!form.matches("form[data-busy]") || (event.submitter && event.submitter.name === "cancel")) {
+  var text = form.getAttribute && form.getAttribute("data-import-busy");
+  if (!text) {
     return;
   }
   var status = form.querySelector("[data-busy-status]");
   if (status) {
-    status.textContent = form.getAttribute("data-busy");
+    status.textContent = text;
     status.hidden = false;
   }
-  // Disable after the browser has collected the form's data, so the pressed button is still sent.
+  form.setAttribute("aria-busy", "true");
+  // Disable after the browser has collected the form's data; Cancel next to it too.
+  var scope = form.closest(".confirm-forms") || form;
   window.setTimeout(function () {
-    form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+    scope.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
   }, 0);
 });
