@@ -53,3 +53,34 @@ def test_it_answers_each_persona(client, world, persona, name, args, expected):
 def test_it_lets_an_admin_see_every_page(client, world, name, args, expected):
     world.login(client, "admin")
     assert client.get(reverse(name, args=args(world))).status_code == 200
+
+
+GARBAGE = {
+    "title": "x" * 5000,
+    "code": "y" * 100,
+    "name": "",
+    "budget": "NaN",
+    "spent": "1e999",
+    "year": "99999999999",
+    "start_year": "-1",
+    "end_year": "abc",
+    "status": "<script>",
+    "goals": ["abc", "999999"],
+    "priority_area": "1; DROP TABLE",
+    "start_date": "2022-13-45",
+    "end_date": "igår",
+    "county": "999999",
+    "version": "garbage",
+    "position": "-5",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), [(page[0], page[1]) for page in PAGES if page[2] is EDIT], ids=lambda value: str(value)
+)
+def test_it_never_answers_500_to_garbage(client, world, name, args):
+    world.login(client, "editor")
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        # (A delete succeeds the first time; the second time the object is gone: 404.)
+        response = client.post(reverse(name, args=args(world)), GARBAGE, **headers)
+        assert response.status_code in (200, 302, 400, 404, 409), response.status_code
