@@ -16,7 +16,7 @@ from activities.models import Activity, ActivityFollowUp, Status
 from planportal.forms import EditForm
 from planportal.lib.history import save_with_history
 from plans.permissions import Access, get_plan_for_user, require_county_access
-from plans.views.common import delete_object, edit_object
+from plans.views.common import delete_object, edit_object, plan_context
 
 
 def get_activity_for_user(user, activity_id: int, *, edit: bool = False) -> tuple[Activity, Access]:
@@ -64,12 +64,9 @@ def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     return edit_object(
         request,
         form,
-        context={
-            "plan": plan,
-            "county": plan.county,
-            "title": _("New activity"),
-            "cancel_url": reverse("plan_detail", args=[plan.pk]),
-        },
+        context=plan_context(
+            plan, cancel_url=reverse("plan_detail", args=[plan.pk]), title=_("New activity")
+        ),
         success_url=lambda activity: reverse("activity_detail", args=[activity.pk]),
     )
 
@@ -81,13 +78,12 @@ def activity_edit(request: HttpRequest, activity_id: int) -> HttpResponse:
     return edit_object(
         request,
         form,
-        context={
-            "plan": activity.plan,
-            "county": activity.plan.county,
-            "title": _("Edit activity"),
-            "object": activity,
-            "cancel_url": reverse("activity_detail", args=[activity.pk]),
-        },
+        context=plan_context(
+            activity.plan,
+            cancel_url=reverse("activity_detail", args=[activity.pk]),
+            title=_("Edit activity"),
+            object=activity,
+        ),
         success_url=lambda activity: reverse("activity_detail", args=[activity.pk]),
     )
 
@@ -98,11 +94,7 @@ def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
     return delete_object(
         request,
         activity,
-        context={
-            "plan": activity.plan,
-            "county": activity.plan.county,
-            "cancel_url": reverse("activity_detail", args=[activity.pk]),
-        },
+        context=plan_context(activity.plan, cancel_url=reverse("activity_detail", args=[activity.pk])),
         success_url=reverse("plan_detail", args=[activity.plan_id]),
     )
 
@@ -166,14 +158,13 @@ def get_follow_up_for_user(user, follow_up_id: int, *, edit: bool = False) -> tu
 
 def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -> HttpResponse:
     """Full page without JavaScript; with htmx the same form is a partial swapped in place."""
-    context = {
-        "activity": activity,
-        "plan": activity.plan,
-        "county": activity.plan.county,
-        "title": title,
-        "object": follow_up,
-        "cancel_url": reverse("activity_detail", args=[activity.pk]),
-    }
+    context = plan_context(
+        activity.plan,
+        cancel_url=reverse("activity_detail", args=[activity.pk]),
+        activity=activity,
+        title=title,
+        object=follow_up,
+    )
     if not request.htmx:
         return edit_object(
             request,
@@ -240,11 +231,8 @@ def follow_up_delete(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     return delete_object(
         request,
         follow_up,
-        context={
-            "plan": activity.plan,
-            "county": activity.plan.county,
-            "activity": activity,
-            "cancel_url": reverse("activity_detail", args=[activity.pk]),
-        },
+        context=plan_context(
+            activity.plan, cancel_url=reverse("activity_detail", args=[activity.pk]), activity=activity
+        ),
         success_url=reverse("activity_detail", args=[activity.pk]),
     )

@@ -79,3 +79,14 @@ def get_plan_for_user(user, plan_id: int, *, edit: bool = False, approve: bool =
         raise Http404
     access = require_county_access(user, plan.county_id, edit=edit, approve=approve)
     return plan, access
+
+
+def editable_counties(user):
+    """The counties the user may edit: all for staff, else those where they are redaktör."""
+    from plans.models import County
+
+    if is_admin(user):
+        return County.objects.all()
+    return County.objects.filter(
+        pk__in=[pk for pk, role in county_roles(user).items() if role == Role.EDITOR]
+    )

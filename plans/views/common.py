@@ -114,3 +114,8 @@ def delete_object(
         )
         return redirect(success_url)
     return render(request, template, {**context, "object": instance})
+
+
+def plan_context(plan, *, cancel_url: str, **extra) -> dict:
+    """What every editing page of a plan's objects shows: breadcrumbs, title, the way back."""
+    return {"plan": plan, "county": plan.county, "cancel_url": cancel_url, **extra}

@@ -7,17 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from plans.forms import GoalForm, PlanForm, PriorityAreaForm
-from plans.models import County, Goal, PriorityArea, Role
-from plans.permissions import county_roles, get_plan_for_user, is_admin, require_county_access
-from plans.views.common import delete_object, edit_object
+from plans.models import County, Goal, PriorityArea
+from plans.permissions import editable_counties, get_plan_for_user, require_county_access
+from plans.views.common import delete_object, edit_object, plan_context
 
 
-def editable_counties(user):
-    if is_admin(user):
-        return County.objects.all()
-    return County.objects.filter(
-        pk__in=[pk for pk, role in county_roles(user).items() if role == Role.EDITOR]
-    )
+def _plan_url(plan_id: int, anchor: str = "") -> str:
+    return reverse("plan_detail", args=[plan_id]) + anchor
 
 
 @login_required
@@ -25,9 +21,7 @@ def plan_create(request: HttpRequest, letter_code: str) -> HttpResponse:
     county = get_object_or_404(County, letter_code=letter_code.upper())
     require_county_access(request.user, county.pk, edit=True)
     form = PlanForm(
-        request.POST or None,
-        initial={"county": county},
-        editable_counties=editable_counties(request.user),
+        request.POST or None, initial={"county": county}, editable_counties=editable_counties(request.user)
     )
     return edit_object(
         request,
@@ -37,7 +31,7 @@ def plan_create(request: HttpRequest, letter_code: str) -> HttpResponse:
             "title": _("New plan"),
             "cancel_url": reverse("county_detail", args=[county.letter_code]),
         },
-        success_url=lambda plan: reverse("plan_detail", args=[plan.pk]),
+        success_url=lambda plan: _plan_url(plan.pk),
     )
 
 
@@ -48,49 +42,24 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     return edit_object(
         request,
         form,
-        context={
-            "plan": plan,
-            "county": plan.county,
-            "title": _("Edit plan"),
-            "cancel_url": reverse("plan_detail", args=[plan.pk]),
-        },
-        success_url=lambda plan: reverse("plan_detail", args=[plan.pk]),
+        context=plan_context(plan, cancel_url=_plan_url(plan.pk), title=_("Edit plan")),
+        success_url=lambda plan: _plan_url(plan.pk),
     )
 
 
 @login_required
 def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
+    context = plan_context(plan, cancel_url=_plan_url(plan.pk))
     # Deleting a plan would take its goals, activities and reports with it; they are
     # deleted (and restorable) one by one first, or the plan is archived instead.
-    context = {"county": plan.county, "plan": plan, "cancel_url": reverse("plan_detail", args=[plan.pk])}
     if plan.goals.exists() or plan.activities.exists():
         blocked = _("The plan still has goals or activities. Delete them first, or archive the plan.")
         status = 400 if request.method == "POST" else 200
         context.update(object=plan, blocked=blocked)
         return render(request, "plans/delete.html", context, status=status)
     return delete_object(
-        request,
-        plan,
-        context=context,
-        success_url=reverse("county_detail", args=[plan.county.letter_code]),
-    )
-
-
-@login_required
-def priority_area_create(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
-    form = PriorityAreaForm(request.POST or None, instance=PriorityArea(plan=plan))
-    return edit_object(
-        request,
-        form,
-        context={
-            "plan": plan,
-            "county": plan.county,
-            "title": _("New priority area"),
-            "cancel_url": reverse("plan_detail", args=[plan.pk]),
-        },
-        success_url=lambda area: reverse("plan_detail", args=[plan.pk]) + f"#omrade-{area.pk}",
+        request, plan, context=context, success_url=reverse("county_detail", args=[plan.county.letter_code])
     )
 
 
@@ -103,20 +72,28 @@ def _priority_area_for_user(request: HttpRequest, area_id: int) -> PriorityArea:
 
 
 @login_required
+def priority_area_create(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
+    form = PriorityAreaForm(request.POST or None, instance=PriorityArea(plan=plan))
+    return edit_object(
+        request,
+        form,
+        context=plan_context(plan, cancel_url=_plan_url(plan.pk), title=_("New priority area")),
+        success_url=lambda area: _plan_url(plan.pk, f"#omrade-{area.pk}"),
+    )
+
+
+@login_required
 def priority_area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
     area = _priority_area_for_user(request, area_id)
     form = PriorityAreaForm(request.POST or None, instance=area)
     return edit_object(
         request,
         form,
-        context={
-            "plan": area.plan,
-            "county": area.plan.county,
-            "title": _("Edit priority area"),
-            "object": area,
-            "cancel_url": reverse("plan_detail", args=[area.plan_id]),
-        },
-        success_url=lambda area: reverse("plan_detail", args=[area.plan_id]) + f"#omrade-{area.pk}",
+        context=plan_context(
+            area.plan, cancel_url=_plan_url(area.plan_id), title=_("Edit priority area"), object=area
+        ),
+        success_url=lambda area: _plan_url(area.plan_id, f"#omrade-{area.pk}"),
     )
 
 
@@ -126,12 +103,8 @@ def priority_area_delete(request: HttpRequest, area_id: int) -> HttpResponse:
     return delete_object(
         request,
         area,
-        context={
-            "plan": area.plan,
-            "county": area.plan.county,
-            "cancel_url": reverse("plan_detail", args=[area.plan_id]),
-        },
-        success_url=reverse("plan_detail", args=[area.plan_id]),
+        context=plan_context(area.plan, cancel_url=_plan_url(area.plan_id)),
+        success_url=_plan_url(area.plan_id),
     )
 
 
@@ -152,13 +125,8 @@ def goal_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     return edit_object(
         request,
         form,
-        context={
-            "plan": plan,
-            "county": plan.county,
-            "title": _("New goal"),
-            "cancel_url": reverse("plan_detail", args=[plan.pk]),
-        },
-        success_url=lambda goal: reverse("plan_detail", args=[plan.pk]) + "#mal",
+        context=plan_context(plan, cancel_url=_plan_url(plan.pk), title=_("New goal")),
+        success_url=lambda goal: _plan_url(plan.pk, "#mal"),
     )
 
 
@@ -169,14 +137,10 @@ def goal_edit(request: HttpRequest, goal_id: int) -> HttpResponse:
     return edit_object(
         request,
         form,
-        context={
-            "plan": goal.plan,
-            "county": goal.plan.county,
-            "title": _("Edit goal"),
-            "object": goal,
-            "cancel_url": reverse("plan_detail", args=[goal.plan_id]),
-        },
-        success_url=lambda goal: reverse("plan_detail", args=[goal.plan_id]) + "#mal",
+        context=plan_context(
+            goal.plan, cancel_url=_plan_url(goal.plan_id), title=_("Edit goal"), object=goal
+        ),
+        success_url=lambda goal: _plan_url(goal.plan_id, "#mal"),
     )
 
 
@@ -186,10 +150,6 @@ def goal_delete(request: HttpRequest, goal_id: int) -> HttpResponse:
     return delete_object(
         request,
         goal,
-        context={
-            "plan": goal.plan,
-            "county": goal.plan.county,
-            "cancel_url": reverse("plan_detail", args=[goal.plan_id]),
-        },
-        success_url=reverse("plan_detail", args=[goal.plan_id]) + "#mal",
+        context=plan_context(goal.plan, cancel_url=_plan_url(goal.plan_id)),
+        success_url=_plan_url(goal.plan_id, "#mal"),
     )
