@@ -9,6 +9,7 @@ from plans.models import (
     FollowUpReport,
     FundingAllocation,
     Goal,
+    ImportRecord,
     Membership,
     Municipality,
     Organisation,
@@ -120,3 +121,33 @@ class FollowUpReportAdmin(SimpleHistoryAdmin):
     search_fields = ["plan__title"]
     readonly_fields = ["pdf", "pdf_sha256", "submitted_at", "submitted_by", "approved_at", "approved_by"]
     list_select_related = ["plan"]
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """The log of imports: read only, since it records what happened."""
+
+    list_display = [
+        "created_at",
+        "file_name",
+        "kind",
+        "outcome",
+        "user",
+        "county",
+        "plan",
+        "rows_new",
+        "rows_changed",
+    ]
+    list_filter = ["kind", "outcome", "county"]
+    search_fields = ["file_name", "user__username"]
+    list_select_related = ["user", "county", "plan"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
