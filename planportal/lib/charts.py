@@ -1,0 +1,223 @@
+"""SVG charts, drawn on the server: the one chart source of the web pages and the PDFs.
+
+An indicator's values over the years against its target, as a small line chart. The
+SVG is plain markup (no script, no external reference), so the browser shows it inline
+and WeasyPrint draws it into the PDF the same way. Text is set in DejaVu Sans, which the
+PDF embeds; numbers are written as Swedish readers write them.
+"""
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import count
+from xml.sax.saxutils import escape
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from planportal.lib.swedish import format_number
+
+Point = tuple[int, Decimal | float | int]
+
+VALUE_COLOUR = "#00557a"
+TARGET_COLOUR = "#a84300"
+GRID_COLOUR = "#d0d5da"
+INK = "#1d2327"
+MUTED = "#50575e"
+FONT = "DejaVu Sans, Verdana, sans-serif"
+
+_ids = count(1)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    width: int
+    height: int
+    left: int = 52
+    right: int = 14
+    top: int = 30
+    bottom: int = 26
+
+    @property
+    def plot_width(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+
+def nice_ticks(low: float, high: float, *, wanted: int = 4, whole: bool = False) -> list[float]:
+    """Round tick values from at most ``low`` to at least ``high`` (1, 2, 2.5 or 5 times 10^n apart).
+
+    ``whole`` keeps the step at 1 or more, for things that are counted.
+    """
+    if high <= low:
+        high = low + (abs(low) or 1)
+    raw_step = (high - low) / wanted
+    if whole:
+        raw_step = max(raw_step, 1)
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    steps = (1, 2, 5, 10) if whole and magnitude >= 1 else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in steps if m * magnitude >= raw_step * 0.999)
+    first = math.floor(low / step + 1e-9)
+    last = math.ceil(high / step - 1e-9)
+    return [round(index * step, 10) for index in range(first, last + 1)]
+
+
+def _decimals_for(ticks: Sequence[float]) -> int:
+    if len(ticks) < 2:
+        return 0
+    step = abs(ticks[1] - ticks[0])
+    return 0 if step >= 1 else min(3, -math.floor(math.log10(step)))
+
+
+def decimals_needed(values: Iterable[float | Decimal]) -> int:
+    """As many decimals as the values need to be written exactly, at most two."""
+    needed = 0
+    for value in values:
+        for decimals in range(3):
+            if abs(round(float(value), decimals) - float(value)) < 1e-9:
+                needed = max(needed, decimals)
+                break
+        else:
+            needed = 2
+    return needed
+
+
+def indicator_chart(
+    values: Sequence[Point],
+    targets: Sequence[Point] = (),
+    *,
+    title: str,
+    unit: str = "",
+    width: int = 440,
+    height: int = 190,
+) -> SafeString:
+    """A line chart of ``values`` (year, value) with ``targets`` (year, value) as a dashed line.
+
+    Returns an empty string when there is nothing to draw, so that a template can say
+    so in words instead. One target is drawn as a level line across the chart.
+    """
+    values = sorted((int(year), float(value)) for year, value in values)
+    targets = sorted((int(year), float(value)) for year, value in targets)
+    if not values and not targets:
+        return mark_safe("")
+
+    frame = _Frame(width=width, height=height)
+    years = [year for year, _v in values] + [year for year, _v in targets]
+    first_year, last_year = min(years), max(years)
+    numbers = [value for _y, value in values] + [value for _y, value in targets]
+    low = min(0.0, min(numbers))
+    ticks = nice_ticks(low, max(numbers), whole=all(float(n).is_integer() for n in numbers))
+    y_low, y_high = ticks[0], ticks[-1]
+    tick_decimals = _decimals_for(ticks)
+    value_decimals = decimals_needed(numbers)
+
+    def x(year: int) -> float:
+        if last_year == first_year:
+            return frame.left + frame.plot_width / 2
+        return frame.left + (year - first_year) / (last_year - first_year) * frame.plot_width
+
+    def y(value: float) -> float:
+        return frame.top + (1 - (value - y_low) / (y_high - y_low)) * frame.plot_height
+
+    chart_id = f"chart-{next(_ids)}"
+    label_value, label_target = _("Value"), _("Target value")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'font-family="{FONT}" font-size="10">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(_describe(values, targets, value_decimals))}</desc>',
+    ]
+    # Grid and y axis labels.
+    for tick in ticks:
+        ty = y(tick)
+        parts.append(
+            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="{1.2 if tick == 0 else 0.6}"/>'
+        )
+        parts.append(
+            f'<text x="{frame.left - 6}" y="{ty + 3.5:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{escape(format_number(tick, tick_decimals))}</text>"
+        )
+    # Year labels: every year while they fit, else every second or fifth.
+    span = last_year - first_year + 1
+    every = 1 if span <= 12 else 2 if span <= 24 else 5
+    for year in range(first_year, last_year + 1):
+        if (year - first_year) % every and year != last_year:
+            continue
+        parts.append(
+            f'<text x="{x(year):.1f}" y="{height - frame.bottom + 15}" text-anchor="middle" '
+            f'fill="{MUTED}">{year}</text>'
+        )
+    if unit:
+        parts.append(f'<text x="{frame.left}" y="{frame.top - 10}" fill="{MUTED}">{escape(unit)}</text>')
+
+    # Target: a dashed line (a level line when there is one target), drawn under the values.
+    if len(targets) == 1:
+        target_y = y(targets[0][1])
+        parts.append(
+            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="1.6" stroke-dasharray="6 4"/>'
+        )
+    elif targets:
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in targets)
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="1.6" stroke-dasharray="6 4"/>'
+        )
+    for year, value in targets:
+        cx, cy = x(year), y(value)
+        parts.append(
+            f'<path d="M{cx:.1f} {cy - 4.5:.1f} L{cx + 4.5:.1f} {cy:.1f} L{cx:.1f} {cy + 4.5:.1f} '
+            f'L{cx - 4.5:.1f} {cy:.1f} Z" fill="#fff" stroke="{TARGET_COLOUR}" stroke-width="1.4"/>'
+        )
+
+    if len(values) > 1:
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in values)
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="2.2" '
+            f'stroke-linejoin="round"/>'
+        )
+    for year, value in values:
+        parts.append(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="3" fill="{VALUE_COLOUR}"/>')
+    if values:
+        # The latest value, written out: the figure a reader looks for first.
+        year, value = values[-1]
+        anchor = "end" if x(year) > width - 60 else "middle"
+        parts.append(
+            f'<text x="{x(year):.1f}" y="{y(value) - 7:.1f}" text-anchor="{anchor}" fill="{INK}" '
+            f'font-weight="bold">{escape(format_number(value, value_decimals))}</text>'
+        )
+
+    # Legend, top right: line samples, so that it reads in black and white too.
+    legend_x = width - frame.right - 170
+    if values:
+        parts.append(
+            f'<line x1="{legend_x}" x2="{legend_x + 18}" y1="10" y2="10" stroke="{VALUE_COLOUR}" '
+            f'stroke-width="2.2"/>'
+            f'<text x="{legend_x + 22}" y="13.5" fill="{INK}">{escape(label_value)}</text>'
+        )
+    if targets:
+        parts.append(
+            f'<line x1="{legend_x + 80}" x2="{legend_x + 98}" y1="10" y2="10" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="1.6" stroke-dasharray="6 4"/>'
+            f'<text x="{legend_x + 102}" y="13.5" fill="{INK}">{escape(label_target)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def _describe(values: Sequence[Point], targets: Sequence[Point], decimals: int) -> str:
+    """The chart in one sentence, for screen readers and for the PDF's text layer."""
+    sentences = []
+    if values:
+        listed = "; ".join(f"{year}: {format_number(value, decimals)}" for year, value in values)
+        sentences.append(f"{_('Value')} {listed}.")
+    if targets:
+        listed = "; ".join(f"{year}: {format_number(value, decimals)}" for year, value in targets)
+        sentences.append(f"{_('Target value')} {listed}.")
+    return " ".join(sentences)

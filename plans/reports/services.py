@@ -1,0 +1,144 @@
+"""The follow-up report's review flow and its rendering.
+
+utkast → inskickad (a redaktör submits) → godkänd (a godkännare approves) or återsänd
+with a comment (a godkännare returns it; the redaktör can submit it again). On approval
+the PDF is rendered once and stored with its SHA-256; from then on that file is the
+report, whatever happens to the plan afterwards. Every step writes a history row of the
+report with the user and a reason.
+
+The functions take the acting user but do not check permissions: the views ask
+``plans.permissions`` first, as everywhere else.
+"""
+
+import hashlib
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from planportal.lib import pdf
+from planportal.lib.history import history_context
+from plans.models import FollowUpReport, Plan
+from plans.reports.data import ReportData, build_report
+
+logger = logging.getLogger(__name__)
+
+Status = FollowUpReport.Status
+
+# The report is a Swedish document, whatever language the person who renders it reads.
+REPORT_LANGUAGE = "sv"
+
+
+class ReportFlowError(ValidationError):
+    """A step that the report's current status does not allow."""
+
+
+def download_filename(plan: Plan, year: int) -> str:
+    """``uppfoljning-<county>-<plan>-<year>.pdf`` in ASCII: å and ä become a, ö becomes o."""
+    plan_slug = slugify(plan.title.replace("–", "-").replace("—", "-"))[:60].strip("-")
+    return f"uppfoljning-{slugify(plan.county.name)}-{plan_slug}-{year}.pdf"
+
+
+def report_data(plan: Plan, year: int, *, report: FollowUpReport | None = None) -> ReportData:
+    with translation.override(REPORT_LANGUAGE):
+        return build_report(plan, year, report=report)
+
+
+def render_report_html(data: ReportData) -> str:
+    """The PDF's HTML (cover, contents, body), in Swedish."""
+    with translation.override(REPORT_LANGUAGE):
+        return render_to_string("plans/pdf/report.html", {"data": data})
+
+
+def render_report_pdf(plan: Plan, year: int, *, report: FollowUpReport | None = None) -> bytes:
+    """The report as the plan stands now, as PDF bytes."""
+    return pdf.html_to_pdf(render_report_html(report_data(plan, year, report=report)))
+
+
+def _locked_report(plan: Plan, year: int) -> FollowUpReport | None:
+    return FollowUpReport.objects.select_for_update().filter(plan=plan, year=year).first()
+
+
+def _require(report: FollowUpReport | None, allowed: set[str], message: str) -> FollowUpReport:
+    if report is None or report.status not in allowed:
+        raise ReportFlowError(message)
+    return report
+
+
+def submit_report(*, plan: Plan, year: int, user) -> FollowUpReport:
+    """A redaktör sends the report (a draft, or one the steering group returned) for approval."""
+    if year not in plan.years:
+        raise ReportFlowError(_("The plan has no report for that year."))
+    with transaction.atomic(), history_context(user=user, reason="Inskickad för godkännande"):
+        report = _locked_report(plan, year)
+        if report is None:
+            report = FollowUpReport(plan=plan, year=year)
+        elif report.status not in (Status.DRAFT, Status.RETURNED):
+            raise ReportFlowError(_("Only a draft or a returned report can be submitted."))
+        report.status = Status.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = user
+        report.full_clean()
+        report.save()
+    return report
+
+
+def return_report(*, plan: Plan, year: int, user, comment: str) -> FollowUpReport:
+    """A godkännare sends a submitted report back to the editors, saying why."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ReportFlowError(_("Say what needs to change before the report can be approved."))
+    with transaction.atomic(), history_context(user=user, reason=f"Återsänd: {comment}"[:1000]):
+        report = _require(
+            _locked_report(plan, year), {Status.SUBMITTED}, _("Only a submitted report can be returned.")
+        )
+        report.status = Status.RETURNED
+        report.comment = comment
+        report.full_clean()
+        report.save()
+    return report
+
+
+def approve_report(*, plan: Plan, year: int, user) -> FollowUpReport:
+    """A godkännare approves a submitted report: its PDF is rendered once and stored for good.
+
+    The PDF is rendered inside the transaction, after the status is set, so that its cover
+    says who approved it and when; if rendering or storing fails, nothing changes.
+    """
+    with transaction.atomic(), history_context(user=user, reason="Godkänd av styrgruppen"):
+        report = _require(
+            _locked_report(plan, year), {Status.SUBMITTED}, _("Only a submitted report can be approved.")
+        )
+        report.status = Status.APPROVED
+        report.approved_at = timezone.now()
+        report.approved_by = user
+        content = render_report_pdf(plan, year, report=report)
+        report.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        # Stored under its checksum (the download name is long, and set when it is served).
+        stored_name = f"uppfoljning-{year}-{report.pdf_sha256[:16]}.pdf"
+        report.pdf.save(stored_name, ContentFile(content), save=False)
+        try:
+            report.full_clean()
+            report.save()
+        except Exception:
+            report.pdf.delete(save=False)
+            raise
+    logger.info("Report %s approved by %s; PDF sha256 %s", report.pk, user, report.pdf_sha256)
+    return report
+
+
+def stored_pdf(report: FollowUpReport) -> bytes | None:
+    """The approved PDF's bytes, or None when there are none or they no longer match their checksum."""
+    if report.status != Status.APPROVED or not report.pdf:
+        return None
+    with report.pdf.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != report.pdf_sha256:
+        logger.error("The stored PDF of report %s does not match its SHA-256", report.pk)
+        return None
+    return content
