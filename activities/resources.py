@@ -27,6 +27,7 @@ from plans.imports.base import (
     FieldChange,
     RowResult,
     SheetImporter,
+    as_text,
     display,
     parse_date,
     plain_int,
@@ -118,7 +119,7 @@ class ActivityMatrixImporter(SheetImporter):
                 section = heading
                 continue
             values = row.values
-            title = str(values.get("title") or "").strip()
+            title = as_text(values.get("title"))
             result = RowResult(number=row.number, label=title.splitlines()[0] if title else "")
             results.append(result)
             if not title:
@@ -173,8 +174,9 @@ class ActivityMatrixImporter(SheetImporter):
         old_area = priority_area_key(activity.priority_area.name) if activity.priority_area_id else None
         old_goals = sorted(goal.code for goal in activity.goals.all()) if activity.pk else []
         for name in TEXT_FIELDS:
-            if name in sheet.headers and not same_text(getattr(activity, name), values.get(name)):
-                setattr(activity, name, values.get(name) or "")
+            text = as_text(values.get(name))
+            if name in sheet.headers and not same_text(getattr(activity, name), text):
+                setattr(activity, name, text)
         if values.get("status") is not None:
             try:
                 activity.status = parse_status(values["status"])

@@ -28,6 +28,7 @@ from plans.imports.base import (
     FieldChange,
     RowResult,
     SheetImporter,
+    as_text,
     display,
     plain_int,
     text_key,
@@ -197,7 +198,7 @@ class IndicatorValueImporter(SheetImporter):
     def _read_row(self, values, indicators, areas, result):
         """(indicator, area, year, gender, value) of a row; errors go to ``result``."""
         headers = self.headers
-        kpi = str(values.get("kpi") or "").strip()
+        kpi = as_text(values.get("kpi"))
         indicator = indicators.get(text_key(kpi))
         if indicator is None:
             message = (

@@ -21,6 +21,7 @@ from plans.imports.base import (
     FieldChange,
     RowResult,
     SheetImporter,
+    as_text,
     display,
     plain_int,
     same_text,
@@ -162,7 +163,7 @@ class GoalImporter(SheetImporter):
         results = []
         for row in sheet.rows:
             values = row.values
-            code = str(values.get("code") or "").strip()
+            code = as_text(values.get("code"))
             result = RowResult(number=row.number, label=code)
             results.append(result)
             if not code:
@@ -188,10 +189,9 @@ class GoalImporter(SheetImporter):
             )
             area_key = old["priority_area"]
             for name in self.text_fields:
-                if name in sheet.headers:
-                    new = values.get(name) or ""
-                    if not same_text(getattr(goal, name), new):
-                        setattr(goal, name, new)
+                new = as_text(values.get(name))
+                if name in sheet.headers and not same_text(getattr(goal, name), new):
+                    setattr(goal, name, new)
             if values.get("target_group") is not None:
                 try:
                     goal.target_group = parse_target_group(values["target_group"])

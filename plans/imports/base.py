@@ -124,6 +124,19 @@ def display(value: Any) -> str:
     return str(value)
 
 
+def as_text(value: Any) -> str:
+    """A cell as text: Excel may hold '2022' in a Tidsplan cell as the number 2022, or as a date."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
 def text_key(value: str | None) -> str:
     """Text as compared for matching: case and runs of white space do not count."""
     return " ".join((value or "").split()).casefold()

@@ -3,7 +3,7 @@
 Every activity with the right columns, the preview, all or nothing, idempotence, and round trip.
 """
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from unittest import mock
 
@@ -298,6 +298,27 @@ class NorrbottenDemoPlanTests(TestCase):
                 self.assertEqual((totals[NEW], totals[CHANGED], totals[ERROR]), (0, 0, 0))
                 self.assertEqual(totals[UNCHANGED], 26 if kind == "aktiviteter" else 4)
                 self.assertEqual(Activity.history.count() + Goal.history.count(), history_before)
+
+    def test_it_reads_numbers_and_dates_that_excel_made_of_text_columns_as_text(self):
+        row = [
+            "Stärkt brukarmedverkan",
+            2023,
+            "",
+            "",
+            "",
+            datetime(2022, 3, 1),
+            "",
+            450000,
+            "N3",
+            "",
+            None,
+            None,
+            None,
+        ]
+        data = files.xlsx_file(files.MATRIX_HEADERS, [row])
+        run_import(self.plan, data, "plan.xlsx", self.editor)
+        activity = self.plan.activities.get(title="2023")
+        self.assertEqual((activity.timeline, activity.cost_text), ("2022-03-01", "450000"))
 
     def test_it_flags_the_same_activity_twice_in_one_file(self):
         text = "Aktivitet\r\nNy aktivitet\r\nny  aktivitet\r\n"
