@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from import_export import fields, widgets
 
 from activities.models import Activity, Status
+from planportal.lib.history import save_with_history
 from planportal.lib.spreadsheets import Column, Sheet
 from planportal.lib.swedish import parse_number
 from plans.imports.base import (
@@ -283,9 +284,13 @@ class ActivityMatrixImporter(SheetImporter):
         for activity, area_key, goals in self.to_write:
             activity.priority_area = self.areas.get(area_key)
             activity.full_clean()
-            activity.save()
-            if goals is not None:
-                activity.goals.set(goals)
+            # One historical version per row, goals included, rather than one per save and m2m change.
+            save_m2m = (
+                (lambda activity=activity, goals=goals: activity.goals.set(goals))
+                if goals is not None
+                else None
+            )
+            save_with_history(activity, save_m2m=save_m2m)
 
 
 def activity_export(plan: Plan) -> tuple[list[str], list[list]]:
