@@ -40,8 +40,8 @@ from plans.imports.integration import RecordedImportResource
 from plans.models import Goal, ImportRecord, Plan
 from plans.resources import (
     PriorityAreas,
-    _choice_lookup,
-    _PriorityAreaWidget,
+    PriorityAreaWidget,
+    choice_lookup,
     priority_area_key,
     section_heading,
 )
@@ -66,7 +66,7 @@ _CODE_SEPARATORS = re.compile(r"[,;\s]+")
 
 
 def parse_status(value: Any) -> str:
-    found = {**_choice_lookup(Status.choices), **STATUS_WORDS}.get(text_key(str(value)))
+    found = {**choice_lookup(Status.choices), **STATUS_WORDS}.get(text_key(str(value)))
     if found is None:
         raise ValueError(value)
     return found
@@ -370,7 +370,7 @@ class ActivityResource(RecordedImportResource):
 
     id = fields.Field("id", "Id", widgets.IntegerWidget())
     plan = fields.Field("plan", "Plan", widgets.ForeignKeyWidget(Plan))
-    priority_area = fields.Field("priority_area", "Insatsområde", _PriorityAreaWidget())
+    priority_area = fields.Field("priority_area", "Insatsområde", PriorityAreaWidget())
     title = fields.Field("title", "Aktivitet")
     current_state = fields.Field("current_state", "Nuläge")
     expected_result = fields.Field("expected_result", "Mål")

@@ -99,7 +99,7 @@ class PriorityAreas:
         ]
 
 
-def _choice_lookup(choices) -> dict[str, str]:
+def choice_lookup(choices) -> dict[str, str]:
     """Every way a choice may be written — its value, English and Swedish label — to its value."""
     lookup = {}
     for value, label in choices:
@@ -115,7 +115,7 @@ TARGET_GROUP_WORDS = {"vuxen": "adults", "barn": "children", "unga": "children",
 
 
 def parse_target_group(value: Any) -> str:
-    lookup = {**_choice_lookup(TargetGroup.choices), **TARGET_GROUP_WORDS}
+    lookup = {**choice_lookup(TargetGroup.choices), **TARGET_GROUP_WORDS}
     found = lookup.get(text_key(str(value)))
     if found is None:
         raise ValueError(value)
@@ -290,7 +290,7 @@ class _TargetGroupWidget(widgets.Widget):
         return str(dict(TargetGroup.choices).get(value, value or ""))
 
 
-class _PriorityAreaWidget(widgets.Widget):
+class PriorityAreaWidget(widgets.Widget):
     """A priority area by name, within the plan of the row (created when new)."""
 
     def clean(self, value, row=None, **kwargs):
@@ -316,7 +316,7 @@ class GoalResource(RecordedImportResource):
     title = fields.Field("title", "Mål")
     target_group = fields.Field("target_group", "Målgrupp", _TargetGroupWidget())
     focus_area = fields.Field("focus_area", "Fokusområde", widgets.ForeignKeyWidget(FocusArea, "number"))
-    priority_area = fields.Field("priority_area", "Insatsområde", _PriorityAreaWidget())
+    priority_area = fields.Field("priority_area", "Insatsområde", PriorityAreaWidget())
     background = fields.Field("background", "Beskrivning")
     responsible = fields.Field("responsible", "Ansvar")
 
