@@ -10,7 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import count
+from itertools import count, pairwise
 from xml.sax.saxutils import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -188,8 +188,13 @@ def indicator_chart(
         # The latest value, written out: the figure a reader looks for first.
         year, value = values[-1]
         anchor = "end" if x(year) > width - 60 else "middle"
+        label_y = y(value) - 7
+        # Below the point when the target line passes just above it, or there is no room above.
+        target_here = _target_at(targets, year)
+        if (target_here is not None and 0 <= y(value) - y(target_here) < 16) or label_y < 20:
+            label_y = y(value) + 14
         parts.append(
-            f'<text x="{x(year):.1f}" y="{y(value) - 7:.1f}" text-anchor="{anchor}" fill="{INK}" '
+            f'<text x="{x(year):.1f}" y="{label_y:.1f}" text-anchor="{anchor}" fill="{INK}" '
             f'font-weight="bold">{escape(format_number(value, value_decimals))}</text>'
         )
 
@@ -209,6 +214,16 @@ def indicator_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _target_at(targets: Sequence[tuple[int, float]], year: int) -> float | None:
+    """Where the dashed target line is at ``year``: a level line, or between two targets."""
+    if len(targets) == 1:
+        return targets[0][1]
+    for (left_year, left), (right_year, right) in pairwise(targets):
+        if left_year <= year <= right_year:
+            return left + (right - left) * (year - left_year) / (right_year - left_year)
+    return None
 
 
 def _describe(values: Sequence[Point], targets: Sequence[Point], decimals: int) -> str:

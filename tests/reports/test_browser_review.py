@@ -1,6 +1,7 @@
 """The review flow in Chromium: submit, then approve, with the page saying it is working."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from plans.models import FollowUpReport, Role
@@ -25,6 +26,8 @@ def test_it_submits_and_approves_a_report_without_leaving_a_frozen_page(page, li
     approver = browser.new_context(locale="sv-SE").new_page()
     login_in_browser(approver, live_server, "styrgrupp")
     approver.goto(report_url)
+    accessibility = Axe().run(approver)
+    assert accessibility.violations_count == 0, accessibility.generate_report()
     # Hold the form back once, to see what the page shows while the PDF is being made.
     approver.evaluate(
         """() => document.querySelector('form[action$="godkann/"]')
