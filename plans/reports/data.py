@@ -10,12 +10,10 @@ reads grouped in Python), so a 300-activity plan costs what a 3-activity plan do
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -35,9 +33,7 @@ from plans.models import (
     Plan,
     PriorityArea,
 )
-
-# Fields whose change is not worth a line in the report.
-_UNTRACKED = {"created_at", "updated_at", "position"}
+from plans.reports.changes import Change, changes_during
 
 
 @dataclass
@@ -101,22 +97,6 @@ class MoneyRow:
 
 
 @dataclass
-class Change:
-    """What happened to one goal, activity or follow-up during the year."""
-
-    kind: str
-    name: str
-    first: datetime
-    last: datetime
-    created: bool = False
-    deleted: bool = False
-    edits: int = 0
-    fields: list[str] = field(default_factory=list)
-    users: list[str] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
 class ReportData:
     plan: Plan
     year: int
@@ -147,11 +127,6 @@ class ReportData:
     @property
     def is_approved(self) -> bool:
         return self.status == FollowUpReport.Status.APPROVED
-
-
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
 def _active_in(activity: Activity, year: int) -> bool:
@@ -285,95 +260,6 @@ def _money(
     return result, total, county_allocation
 
 
-def _user_name(row: dict) -> str:
-    full = f"{row['history_user__first_name'] or ''} {row['history_user__last_name'] or ''}".strip()
-    return full or row["history_user__username"] or _("the system")
-
-
-def _changes(plan: Plan, year: int) -> tuple[list[Change], list[tuple[str, int]]]:
-    """What happened during the year to the plan, its priority areas, goals, activities and follow-ups.
-
-    Each model's history is read in one query, up to the end of the year, so that an
-    edit during the year can be compared with the version before it, even an older one.
-    """
-    start, end = _year_bounds(year)
-    activity_ids = Activity.history.filter(plan_id=plan.id).values("id")
-    sources = [
-        (Plan, _("Plan"), Plan.history.filter(id=plan.id)),
-        (PriorityArea, _("Priority area"), PriorityArea.history.filter(plan_id=plan.id)),
-        (Goal, _("Goal"), Goal.history.filter(plan_id=plan.id)),
-        (Activity, _("Activity"), Activity.history.filter(plan_id=plan.id)),
-        (ActivityFollowUp, _("Follow-up"), ActivityFollowUp.history.filter(activity_id__in=activity_ids)),
-    ]
-    activity_titles: dict[int, str] = {}
-    changes: list[Change] = []
-    counts: list[tuple[str, int]] = []
-    for model, kind, history in sources:
-        tracked = [
-            (f.attname, str(f.verbose_name))
-            for f in model._meta.concrete_fields
-            if f.name not in _UNTRACKED and not f.primary_key
-        ]
-        rows = history.filter(history_date__lt=end).values(
-            "id",
-            "history_id",
-            "history_date",
-            "history_type",
-            "history_change_reason",
-            "history_user__username",
-            "history_user__first_name",
-            "history_user__last_name",
-            *[attname for attname, _label in tracked],
-        )
-        previous: dict[int, dict] = {}
-        by_object: dict[int, Change] = {}
-        for row in rows.order_by("history_date", "history_id"):
-            object_id = row["id"]
-            before = previous.get(object_id)
-            previous[object_id] = row
-            if model is Activity:
-                activity_titles[object_id] = row["title"]
-            if row["history_date"] < start:
-                continue
-            change = by_object.get(object_id)
-            if change is None:
-                change = by_object[object_id] = Change(
-                    kind=str(kind), name="", first=row["history_date"], last=row["history_date"]
-                )
-            change.last = row["history_date"]
-            change.name = _object_name(model, row, activity_titles)
-            if row["history_type"] == "+":
-                change.created = True
-            elif row["history_type"] == "-":
-                change.deleted = True
-            else:
-                change.edits += 1
-                if before is not None:
-                    for attname, label in tracked:
-                        if row[attname] != before[attname] and label not in change.fields:
-                            change.fields.append(label)
-            user = _user_name(row)
-            if user not in change.users:
-                change.users.append(user)
-            reason = (row["history_change_reason"] or "").strip()
-            if reason and reason not in change.reasons:
-                change.reasons.append(reason)
-        changes.extend(by_object.values())
-        counts.append((str(kind), len(by_object)))
-    changes.sort(key=lambda change: (change.first, change.kind))
-    return changes, [(kind, number) for kind, number in counts if number]
-
-
-def _object_name(model, row: dict, activity_titles: dict[int, str]) -> str:
-    if model is Goal:
-        return f"{row['code']} {row['title']}"
-    if model is ActivityFollowUp:
-        return f"{activity_titles.get(row['activity_id'], '')} ({row['year']})"
-    if model is PriorityArea:
-        return row["name"]
-    return row["title"]
-
-
 def _organisations(plan: Plan) -> list[Organisation]:
     """The county's organisations and any other that leads one of the plan's activities."""
     organisations = (
@@ -448,7 +334,7 @@ def build_report(plan: Plan, year: int, *, report: FollowUpReport | None = None)
 
     status_counter = Counter(row.status for row in rows)
     money, money_total, county_allocation = _money(plan, year, areas, rows)
-    changes, change_counts = _changes(plan, year)
+    changes, change_counts = changes_during(plan, year)
     abbreviations = sorted(
         Abbreviation.objects.filter(Q(county_id=plan.county_id) | Q(county__isnull=True)),
         key=lambda abbreviation: swedish_sort_key(abbreviation.abbreviation),
