@@ -1,8 +1,8 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+# MEDIA_ROOT (the approved report PDFs) is deliberately not served as static files, not
+# even with DEBUG on: those files are served only through views that check permissions.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,6 +12,3 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("plans.imports.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
