@@ -18,15 +18,4 @@
     const target = again || first;
     if (target) target.focus();
   });
-
-  // Forms that take a while say so, and cannot be sent twice.
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (!form.dataset || !form.dataset.busy) return;
-    form.querySelectorAll("button[type=submit]").forEach((button) => {
-      button.disabled = true;
-      button.textContent = form.dataset.busy;
-    });
-    form.setAttribute("aria-busy", "true");
-  });
 })();

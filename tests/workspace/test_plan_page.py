@@ -141,3 +141,13 @@ def test_it_speaks_english_to_whoever_chooses_it(client, world):
     content = page(client, world)
     assert ">Current state</th>" in content
     assert 'lang="en"' in content
+
+
+@pytest.mark.parametrize("persona", ["reader", "approver", "editor"])
+def test_it_offers_everyone_who_reads_the_plan_its_exports(client, world, persona):
+    world.login(client, persona)
+    content = page(client, world)
+    export = reverse("plan_export", args=[world.tree.plan.pk, "aktiviteter", "xlsx"])
+    assert export in content
+    assert client.get(export).status_code == 200
+    assert (reverse("plan_import", args=[world.tree.plan.pk]) in content) == (persona == "editor")
