@@ -7,6 +7,9 @@ from django.conf import settings
 def pytest_configure(config) -> None:
     # Hashing passwords properly is slow by design; tests need no such protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Live-server threads must not keep connections open, or the test database
+    # cannot be dropped at the end of the run.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)
