@@ -17,6 +17,7 @@ from planportal.forms import EditForm
 from planportal.lib.history import save_with_history
 from plans.permissions import Access, get_plan_for_user, require_county_access
 from plans.views.common import delete_object, edit_object, plan_context
+from plans.views.workspace import parse_id
 
 
 def get_activity_for_user(user, activity_id: int, *, edit: bool = False) -> tuple[Activity, Access]:
@@ -58,7 +59,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 def activity_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
     initial = {}
-    if area := plan.priority_areas.filter(pk=request.GET.get("omrade") or 0).first():
+    if area := plan.priority_areas.filter(pk=parse_id(request.GET.get("omrade")) or 0).first():
         initial["priority_area"] = area
     form = ActivityForm(request.POST or None, plan=plan, initial=initial)
     return edit_object(

@@ -1,5 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from planportal.converters import CountyCodeConverter
+
+register_converter(CountyCodeConverter, "county")
 
 # MEDIA_ROOT (the approved report PDFs) is deliberately not served as static files, not
 # even with DEBUG on: those files are served only through views that check permissions.

@@ -4,9 +4,9 @@ from plans.views import editing, history, home, workspace
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("lan/<str:letter_code>/", workspace.county_detail, name="county_detail"),
-    path("lan/<str:letter_code>/borttaget/", history.county_deleted, name="county_deleted"),
-    path("lan/<str:letter_code>/planer/ny/", editing.plan_create, name="plan_create"),
+    path("lan/<county:letter_code>/", workspace.county_detail, name="county_detail"),
+    path("lan/<county:letter_code>/borttaget/", history.county_deleted, name="county_deleted"),
+    path("lan/<county:letter_code>/planer/ny/", editing.plan_create, name="plan_create"),
     path("planer/<int:plan_id>/", workspace.plan_detail, name="plan_detail"),
     path("planer/<int:plan_id>/redigera/", editing.plan_edit, name="plan_edit"),
     path("planer/<int:plan_id>/ta-bort/", editing.plan_delete, name="plan_delete"),

@@ -7,17 +7,17 @@ urlpatterns = [
     path("planer/<int:plan_id>/import/bekrafta/", views.plan_import_confirm, name="plan_import_confirm"),
     path("planer/<int:plan_id>/export/<slug:kind>.<slug:fmt>", views.plan_export, name="plan_export"),
     path(
-        "lan/<str:letter_code>/indikatorer/import/",
+        "lan/<county:letter_code>/indikatorer/import/",
         views.county_indicator_import,
         name="county_indicator_import",
     ),
     path(
-        "lan/<str:letter_code>/indikatorer/import/bekrafta/",
+        "lan/<county:letter_code>/indikatorer/import/bekrafta/",
         views.county_indicator_import_confirm,
         name="county_indicator_import_confirm",
     ),
     path(
-        "lan/<str:letter_code>/indikatorer/export/varden.<slug:fmt>",
+        "lan/<county:letter_code>/indikatorer/export/varden.<slug:fmt>",
         views.county_indicator_export,
         name="county_indicator_export",
     ),

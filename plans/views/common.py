@@ -106,7 +106,8 @@ def delete_object(
     if request.method == "POST":
         name = str(instance)
         with transaction.atomic():
-            instance._change_reason = request.POST.get("change_reason", "").strip()[:300] or None
+            reason = request.POST.get("change_reason", "").replace("\x00", "").strip()[:300]
+            instance._change_reason = reason or None
             instance.delete()
         messages.success(
             request,

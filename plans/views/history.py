@@ -122,6 +122,9 @@ def history_restore(request: HttpRequest, kind: str, object_id: int, history_id:
     record = next((version for version in versions if version.history_id == history_id), None)
     if record is None:
         raise Http404
+    # The version may come from a time when the object lived in another county (a plan
+    # moved between counties): restoring it writes into that county too.
+    require_county_access(request.user, county_id_of_version(model, record), edit=True)
     try:
         restored = restore_version(model=model, record=record, user=request.user)
     except ValueError as error:

@@ -131,11 +131,16 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "plans/plan_detail.html", context)
 
 
-def _int(value: str | None) -> int | None:
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value: str | None, *, low: int = 1, high: int = MAX_ID) -> int | None:
+    """A whole number from the query string within [low, high], else None (ignored)."""
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and low <= number <= high else None
 
 
 def read_filters(request: HttpRequest, plan: Plan) -> dict:
@@ -145,12 +150,13 @@ def read_filters(request: HttpRequest, plan: Plan) -> dict:
     sort = query.get("sortera", "position")
     return {
         "status": status if status in Status.values else "",
-        "goal": _int(query.get("mal")),
-        "focus_area": _int(query.get("fokusomrade")),
-        "organisation": _int(query.get("organisation")),
-        "sub_region": _int(query.get("delregion")),
-        "year": _int(query.get("ar")),
-        "q": query.get("q", "").strip()[:200],
+        "goal": parse_id(query.get("mal")),
+        "focus_area": parse_id(query.get("fokusomrade")),
+        "organisation": parse_id(query.get("organisation")),
+        "sub_region": parse_id(query.get("delregion")),
+        "year": parse_id(query.get("ar"), low=1900, high=2100),
+        # PostgreSQL refuses NUL characters in text.
+        "q": query.get("q", "").replace("\x00", "").strip()[:200],
         "sort": sort if sort in SORTS else "position",
     }
 

@@ -270,11 +270,6 @@ def test_it_does_not_redirect_to_another_site_after_a_status_change(client, worl
         assert "evil" not in response["Location"], target
 
 
-@pytest.mark.xfail(
-    ON_POSTGRES,
-    strict=True,
-    reason="delete_object saves request.POST['change_reason'] unchecked; PostgreSQL refuses NUL",
-)
 def test_it_refuses_a_nul_byte_in_a_deletion_reason_without_crashing(safe_client, world):
     world.login(safe_client, "editor")
     response = safe_client.post(

@@ -121,11 +121,6 @@ def test_it_shows_no_other_county_on_the_home_page(client, world):
         assert "Gävleborg" not in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="restore_version writes Plan.county_id from the old version without asking whether "
-    "the user may edit that county (PlanForm limits county to editable_counties; restore does not)",
-)
 def test_it_does_not_let_a_restore_move_a_plan_into_a_county_the_user_may_not_edit(client, world):
     # The admin moves BD's plan to county X; X's editor now edits it, and sees its history.
     plan = world.tree.plan
