@@ -36,7 +36,7 @@ from plans.imports.base import (
     text_key,
     validation_errors,
 )
-from plans.imports.integration import RecordedImportResource
+from plans.imports.integration import RecordedImportResource, SwedishDecimalWidget
 from plans.models import Goal, ImportRecord, Plan
 from plans.resources import (
     PriorityAreas,
@@ -335,14 +335,6 @@ class _StatusWidget(widgets.Widget):
         return str(dict(Status.choices).get(value, value or ""))
 
 
-class _SwedishDecimalWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return parse_number(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
 class _GoalCodesWidget(widgets.ManyToManyWidget):
     """Goal codes within the plan of the row."""
 
@@ -380,7 +372,7 @@ class ActivityResource(RecordedImportResource):
     cost_text = fields.Field("cost_text", "Kostnad")
     goals = fields.Field("goals", "Målkod", _GoalCodesWidget())
     status = fields.Field("status", "Status", _StatusWidget())
-    budget = fields.Field("budget", "Budget", _SwedishDecimalWidget())
+    budget = fields.Field("budget", "Budget", SwedishDecimalWidget())
     start_date = fields.Field("start_date", "Start", widgets.DateWidget("%Y-%m-%d"))
     end_date = fields.Field("end_date", "Slut", widgets.DateWidget("%Y-%m-%d"))
 

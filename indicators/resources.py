@@ -33,7 +33,7 @@ from plans.imports.base import (
     plain_int,
     text_key,
 )
-from plans.imports.integration import RecordedImportResource
+from plans.imports.integration import RecordedImportResource, SwedishDecimalWidget
 from plans.models import County, ImportRecord, Municipality, SubRegion
 
 GENDER_WORDS = {
@@ -287,14 +287,6 @@ def indicator_value_export(county: County) -> tuple[list[str], list[list]]:
 # --- Django admin (django-import-export) ------------------------------------------------------
 
 
-class _SwedishDecimalWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
-        return parse_number(value)
-
-    def render(self, value, obj=None, **kwargs):
-        return value
-
-
 class _GenderWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         gender = GENDER_WORDS.get(text_key(str(value or "T")))
@@ -321,7 +313,7 @@ class IndicatorValueResource(RecordedImportResource):
     municipality = fields.Field("municipality", "kommun", widgets.ForeignKeyWidget(Municipality, "code"))
     year = fields.Field("year", "år", widgets.IntegerWidget())
     gender = fields.Field("gender", "kön", _GenderWidget())
-    value = fields.Field("value", "värde", _SwedishDecimalWidget())
+    value = fields.Field("value", "värde", SwedishDecimalWidget())
 
     class Meta:
         model = IndicatorValue

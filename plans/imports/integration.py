@@ -8,13 +8,24 @@ refusal of macros and renamed files), writes history with the reason
 from typing import ClassVar
 
 import tablib
-from import_export import resources
+from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
 from planportal.lib.history import history_context
 from planportal.lib.spreadsheets import SpreadsheetError, read_table, write_csv, write_xlsx
+from planportal.lib.swedish import parse_number
 from plans.models import ImportRecord
+
+
+class SwedishDecimalWidget(widgets.Widget):
+    """Amounts and values as Swedish spreadsheets write them ("1 234,5", "450 000 kr")."""
+
+    def clean(self, value, row=None, **kwargs):
+        return parse_number(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return value
 
 
 class SwedishCSV(base_formats.CSV):
