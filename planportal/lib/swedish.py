@@ -6,6 +6,7 @@ collation named ``sv`` backed by ``swedish_sort_key``. ``SwedishCollate``
 picks the right one for the connection at hand.
 """
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -30,10 +31,35 @@ def _sqlite_collation(left: str, right: str) -> int:
     return (left_key > right_key) - (left_key < right_key)
 
 
+@functools.lru_cache(maxsize=256)
+def _like_pattern(pattern: str, escape: str | None) -> re.Pattern:
+    parts = []
+    chars = iter(pattern)
+    for char in chars:
+        if escape and char == escape:
+            parts.append(re.escape(next(chars, "")))
+        elif char == "%":
+            parts.append(".*")
+        elif char == "_":
+            parts.append(".")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _sqlite_like(pattern: str | None, value: str | None, escape: str | None = None) -> bool | None:
+    """SQLite's LIKE, but case-insensitive for Å, Ä and Ö too (SQLite's own knows only ASCII)."""
+    if pattern is None or value is None:
+        return None
+    return _like_pattern(pattern, escape).fullmatch(str(value)) is not None
+
+
 def register_sqlite_collation(sender, connection, **kwargs) -> None:
-    """``connection_created`` receiver: teach SQLite the ``sv`` collation."""
+    """``connection_created`` receiver: teach SQLite Swedish order and Swedish case-insensitive search."""
     if connection.vendor == "sqlite":
         connection.connection.create_collation("sv", _sqlite_collation)
+        connection.connection.create_function("like", 2, _sqlite_like, deterministic=True)
+        connection.connection.create_function("like", 3, _sqlite_like, deterministic=True)
 
 
 class SwedishCollate(Collate):

@@ -151,3 +151,11 @@ def test_it_offers_everyone_who_reads_the_plan_its_exports(client, world, person
     assert export in content
     assert client.get(export).status_code == 200
     assert (reverse("plan_import", args=[world.tree.plan.pk]) in content) == (persona == "editor")
+
+
+def test_it_finds_activities_whatever_the_case_of_a_swedish_letter(client, world):
+    ActivityFactory(plan=world.tree.plan, title="Örebromodellen för ÅTERHÄMTNING")
+    world.login(client, "reader")
+    assert "Örebromodellen" in page(client, world, q="örebromodellen")
+    assert "Örebromodellen" in page(client, world, q="återhämtning")
+    assert "Örebromodellen" not in page(client, world, q="öre_x")
