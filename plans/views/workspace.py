@@ -97,7 +97,7 @@ SORTS = {
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, access = get_plan_for_user(request.user, plan_id)
-    filters = read_filters(request, plan)
+    filters = read_filters(request)
     activities = filtered_activities(plan, filters)
     goals = list(
         plan.goals.select_related("focus_area", "priority_area")
@@ -126,7 +126,6 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "years": plan.years,
         },
         "next": request.get_full_path(),
-        "priority_areas": plan.priority_areas.all(),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -143,7 +142,7 @@ def parse_id(value: str | None, *, low: int = 1, high: int = MAX_ID) -> int | No
     return number if number is not None and low <= number <= high else None
 
 
-def read_filters(request: HttpRequest, plan: Plan) -> dict:
+def read_filters(request: HttpRequest) -> dict:
     """The matrix filters from the query string; values that make no sense are ignored."""
     query = request.GET
     status = query.get("status")
