@@ -61,8 +61,19 @@ def county_id_of_version(model: type[models.Model], record) -> int | None:
     return plan.county_id if plan else None
 
 
+def _m2m_accessor(model: type[models.Model], field: models.ManyToManyField) -> str:
+    """The reverse accessor from a version to its rows of ``field`` (it can be prefetched)."""
+    rows_model = model._history_records.m2m_models[field]
+    history_model = model.history.model
+    return next(
+        relation.get_accessor_name()
+        for relation in history_model._meta.related_objects
+        if relation.related_model is rows_model
+    )
+
+
 def _m2m_ids(record, field: models.ManyToManyField) -> set[int]:
-    through = getattr(record, field.name).all()
+    through = getattr(record, _m2m_accessor(type(record).instance_type, field)).all()
     column = f"{field.related_model._meta.model_name}_id"
     return {getattr(row, column) for row in through}
 
@@ -89,11 +100,15 @@ class FieldChange:
     diff: SafeString | None = None  # a word diff, for long texts
 
 
-def diff_versions(model: type[models.Model], old, new) -> list[FieldChange]:
-    """What differs between two versions, field by field, in the order of the form."""
+def diff_versions(model: type[models.Model], old, new, *, names: dict | None = None) -> list[FieldChange]:
+    """What differs between two versions, field by field, in the order of the form.
+
+    ``names`` (from ``related_names``) saves the queries when many pairs are compared.
+    """
     fields = tracked_fields(model)
     relations = m2m_fields(model)
-    names = _related_names(model, [old, new])
+    if names is None:
+        names = related_names(model, [old, new])
     changes = []
     for field in fields:
         name = field.attname
@@ -125,7 +140,17 @@ def diff_versions(model: type[models.Model], old, new) -> list[FieldChange]:
     return changes
 
 
-def _related_names(model: type[models.Model], records: list) -> dict:
+def versions_of(model: type[models.Model], object_id: int):
+    """An object's versions, newest first, with what the history pages show of them prefetched."""
+    return (
+        model.history.filter(id=object_id)
+        .select_related("history_user")
+        .prefetch_related(*[_m2m_accessor(model, field) for field in m2m_fields(model)])
+        .order_by("-history_date", "-history_id")
+    )
+
+
+def related_names(model: type[models.Model], records: list) -> dict:
     """Names of the objects the versions point to, one query per related model."""
     wanted: dict[type[models.Model], set[int]] = {}
     for field in tracked_fields(model):

@@ -16,8 +16,10 @@ from plans.versions import (
     KINDS,
     county_id_of_version,
     diff_versions,
+    related_names,
     restore_version,
     version_title,
+    versions_of,
 )
 
 
@@ -26,11 +28,7 @@ def _versions(request: HttpRequest, kind: str, object_id: int, *, edit: bool = F
     model = KINDS.get(kind)
     if model is None:
         raise Http404
-    versions = list(
-        model.history.filter(id=object_id)
-        .select_related("history_user")
-        .order_by("-history_date", "-history_id")
-    )
+    versions = list(versions_of(model, object_id))
     if not versions:
         raise Http404
     county_id = county_id_of_version(model, versions[0])
@@ -63,9 +61,10 @@ def _object_url(kind: str, object_id: int, model) -> str | None:
 @login_required
 def object_history(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     model, versions, access, county_id = _versions(request, kind, object_id)
+    names = related_names(model, versions)
     for version, older in zip(versions, [*versions[1:], None], strict=True):
         version.type_label = HISTORY_TYPES.get(version.history_type, version.history_type)
-        version.changes = diff_versions(model, older, version) if older else []
+        version.changes = diff_versions(model, older, version, names=names) if older else []
     return render(
         request,
         "plans/history/object_history.html",

@@ -138,3 +138,17 @@ def test_it_shows_no_deleted_items_of_another_county(client, world):
     world.login(client, "editor")
     assert other.title not in client.get(reverse("county_deleted", args=["BD"])).content.decode()
     assert client.get(reverse("county_deleted", args=["X"])).status_code == 404
+
+
+def test_it_shows_a_long_history_in_as_many_queries_as_a_short_one(client, world):
+    from tests.personas import queries_for
+
+    short, long = world.tree.activities[:2]
+    for index in range(25):
+        with history_context(user=world.users["editor"], reason=f"Ändring {index}"):
+            long.status = ("ongoing", "delayed")[index % 2]
+            long.save()
+            long.goals.set(world.tree.goals[: index % 2 + 1])
+    world.login(client, "reader")
+    few = queries_for(client, reverse("object_history", args=["activity", short.pk]))
+    assert queries_for(client, reverse("object_history", args=["activity", long.pk])) == few
