@@ -76,7 +76,7 @@ class Activity(TimeStampedModel):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["plan", "position", "id"]
+        ordering = ["plan_id", "position", "id"]
         constraints = [
             non_negative("budget", "activity_budget_non_negative"),
             models.CheckConstraint(
@@ -123,7 +123,7 @@ class ActivityFollowUp(TimeStampedModel):
     class Meta:
         verbose_name = _("follow-up")
         verbose_name_plural = _("follow-ups")
-        ordering = ["activity", "-year"]
+        ordering = ["activity_id", "-year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "year"],

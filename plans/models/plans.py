@@ -99,7 +99,7 @@ class PriorityArea(TimeStampedModel):
     class Meta:
         verbose_name = _("priority area")
         verbose_name_plural = _("priority areas")
-        ordering = ["plan", "position", "name"]
+        ordering = ["plan_id", "position", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "name"],
@@ -154,7 +154,7 @@ class Goal(TimeStampedModel):
     class Meta:
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
-        ordering = ["plan", "position", "code"]
+        ordering = ["plan_id", "position", "code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],
