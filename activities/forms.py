@@ -1,15 +1,29 @@
+import datetime
+
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, ActivityFollowUp, Status
 from planportal.forms import EditForm, MoneyField
+from plans.forms import capitalised
 from plans.models import Organisation, Plan
+
+
+def organisation_groups(organisations) -> list[tuple]:
+    """Organisations grouped by kind in the kinds' order ("Region", "Kommun", …); each group
+    keeps the queryset's Swedish order."""
+    by_kind: dict[str, list] = {}
+    for organisation in organisations:
+        by_kind.setdefault(organisation.kind, []).append((organisation.pk, str(organisation)))
+    return [(capfirst(label), by_kind[kind]) for kind, label in Organisation.Kind.choices if kind in by_kind]
 
 
 class ActivityForm(EditForm):
     scope_fields = ("plan",)
-    budget = MoneyField(label=_("budget (SEK)"), required=False)
+    budget = MoneyField(label=_("Budget (SEK)"), required=False)
 
     class Meta:
         model = Activity
@@ -35,6 +49,7 @@ class ActivityForm(EditForm):
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "goals": forms.CheckboxSelectMultiple,
+            "lead_organisations": forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list scroll"}),
             "sub_regions": forms.CheckboxSelectMultiple,
             "current_state": forms.Textarea(attrs={"rows": 3}),
             "expected_result": forms.Textarea(attrs={"rows": 3}),
@@ -52,11 +67,18 @@ class ActivityForm(EditForm):
         # "not one of the available choices".
         self.fields["goals"].queryset = plan.goals.all()
         self.fields["priority_area"].queryset = plan.priority_areas.all()
-        self.fields["sub_regions"].queryset = plan.county.sub_regions.all()
-        self.fields["lead_organisations"].queryset = Organisation.objects.filter(
-            Q(county=plan.county) | Q(county__isnull=True)
-        )
-        self.fields["lead_organisations"].widget.attrs["size"] = 8
+        sub_regions = list(plan.county.sub_regions.all())
+        if sub_regions:
+            self.fields["sub_regions"].queryset = plan.county.sub_regions.all()
+        else:
+            # A county without sub-regions gets no empty box; the activity keeps what it has.
+            del self.fields["sub_regions"]
+        # Validation goes by the queryset; the checkboxes show the same rows grouped by kind.
+        leads = self.fields["lead_organisations"]
+        leads.queryset = Organisation.objects.filter(Q(county=plan.county) | Q(county__isnull=True))
+        leads.choices = organisation_groups(leads.queryset)
+        for name in ("status", "activity_type"):
+            self.fields[name].choices = capitalised(self.fields[name].choices)
 
     def clean_title(self) -> str:
         return self.cleaned_data["title"].strip()
@@ -65,13 +87,13 @@ class ActivityForm(EditForm):
 class StatusForm(forms.Form):
     """The inline status change on the plan page."""
 
-    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=capitalised(Status.choices))
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
 class FollowUpForm(EditForm):
     scope_fields = ("activity",)
-    spent = MoneyField(label=_("spent (SEK)"), required=False)
+    spent = MoneyField(label=_("Spent (SEK)"), required=False)
 
     class Meta:
         model = ActivityFollowUp
@@ -84,16 +106,49 @@ class FollowUpForm(EditForm):
     def __init__(self, *args, activity: Activity, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.activity = activity
+        self.fields["status"].choices = capitalised(self.fields["status"].choices)
+        first, last = self.allowed_years(activity)
+        self.fields["year"].widget = forms.NumberInput(attrs={"min": first, "max": last})
+        if not self.instance.pk and "year" not in self.initial:
+            self.initial["year"] = self.proposed_year(activity)
+
+    @staticmethod
+    def allowed_years(activity: Activity) -> tuple[int, int]:
+        """From the plan's (or the activity's later) first year to the year after the plan,
+        when the last follow-up is often written."""
         plan = activity.plan
-        self.fields["year"].widget = forms.NumberInput(
-            attrs={"min": plan.start_year, "max": plan.end_year + 1}
-        )
+        first = max(plan.start_year, activity.start_date.year if activity.start_date else 0)
+        return min(first, plan.end_year + 1), plan.end_year + 1
+
+    @staticmethod
+    def proposed_year(activity: Activity, today: datetime.date | None = None) -> int:
+        """This year, moved into the years both the activity and the plan run, and on to the
+        nearest such year without a follow-up (earlier first: those are the ones missing)."""
+        plan = activity.plan
+        first = max(plan.start_year, activity.start_date.year if activity.start_date else plan.start_year)
+        last = min(plan.end_year, activity.end_date.year if activity.end_date else plan.end_year)
+        if first > last:  # dates outside the plan: fall back on what the form accepts
+            first, last = FollowUpForm.allowed_years(activity)
+        this_year = min(max((today or timezone.localdate()).year, first), last)
+        taken = {follow_up.year for follow_up in activity.follow_ups.all()}
+        free = [year for year in range(first, last + 1) if year not in taken]
+        if this_year in taken and free:
+            return min(free, key=lambda year: (abs(year - this_year), year))
+        return this_year
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
-        plan = self.instance.activity.plan
+        activity = self.instance.activity
+        plan = activity.plan
         if not plan.start_year <= year <= plan.end_year + 1:
             raise forms.ValidationError(
                 _("The year must lie within the plan's period, %(period)s."), params={"period": plan.period}
+            )
+        first, _last = self.allowed_years(activity)
+        # An older follow-up that predates the activity's start date may keep its year.
+        if year < first and year != self.instance.year:
+            raise forms.ValidationError(
+                _("The activity starts in %(start)s; its follow-up cannot be for an earlier year."),
+                params={"start": first},
             )
         return year

@@ -176,14 +176,30 @@ def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -
             ),
         )
     if request.method == "POST" and form.is_valid() and not form.has_conflict():
+        created = form.instance.pk is None
         with transaction.atomic():
             follow_up = form.save(commit=False)
             save_with_history(follow_up, reason=form.cleaned_data["change_reason"] or None)
-        return render(
+        if not created:
+            return render(
+                request,
+                "activities/partials/follow_up.html",
+                {"follow_up": follow_up, "access": access, "saved": True},
+            )
+        # A new follow-up takes its place in the list by year, and "No follow-up yet" goes:
+        # the whole list is swapped, not just the form.
+        response = render(
             request,
-            "activities/partials/follow_up.html",
-            {"follow_up": follow_up, "access": access, "saved": True},
+            "activities/partials/follow_up_list.html",
+            {
+                "follow_ups": activity.follow_ups.order_by("-year"),
+                "access": access,
+                "saved_id": follow_up.pk,
+            },
         )
+        response["HX-Retarget"] = "#uppfoljningar"
+        response["HX-Reswap"] = "outerHTML"
+        return response
     conflict = request.method == "POST" and form.is_valid() and form.has_conflict()
     return render(
         request,
@@ -196,11 +212,7 @@ def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -
 @login_required
 def follow_up_create(request: HttpRequest, activity_id: int) -> HttpResponse:
     activity, access = get_activity_for_user(request.user, activity_id, edit=True)
-    taken = {follow_up.year for follow_up in activity.follow_ups.all()}
-    year = next((year for year in activity.plan.years if year not in taken), activity.plan.end_year)
-    form = FollowUpForm(
-        request.POST or None, activity=activity, initial={"year": year, "status": activity.status}
-    )
+    form = FollowUpForm(request.POST or None, activity=activity, initial={"status": activity.status})
     return _follow_up_page(request, form, activity=activity, access=access, title=_("New follow-up"))
 
 

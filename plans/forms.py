@@ -1,12 +1,18 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from planportal.forms import EditForm
 from plans.models import County, Goal, Plan, PriorityArea
 
 
+def capitalised(choices) -> list[tuple]:
+    """Choices as the tables show them ("Fastställd"); the models keep them lower case."""
+    return [(value, capfirst(label)) for value, label in choices]
+
+
 class PlanForm(EditForm):
-    county = forms.ModelChoiceField(queryset=County.objects.none(), label=_("county"))
+    county = forms.ModelChoiceField(queryset=County.objects.none(), label=_("County"))
 
     class Meta:
         model = Plan
@@ -31,6 +37,7 @@ class PlanForm(EditForm):
         super().__init__(*args, **kwargs)
         # A forged county id is "not one of the available choices", with Django's message.
         self.fields["county"].queryset = editable_counties
+        self.fields["status"].choices = capitalised(self.fields["status"].choices)
 
     def clean_title(self) -> str:
         return " ".join(self.cleaned_data["title"].split())
@@ -60,6 +67,7 @@ class GoalForm(EditForm):
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
         self.fields["priority_area"].queryset = plan.priority_areas.all()
+        self.fields["target_group"].choices = capitalised(self.fields["target_group"].choices)
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()

@@ -1,10 +1,15 @@
 from decimal import Decimal
 
 import pytest
+from django import forms
 from django.urls import reverse
+from django.utils import translation
 
+from activities.forms import ActivityForm, FollowUpForm, StatusForm
 from activities.models import Activity
-from tests.factories import GoalFactory, PlanTree
+from plans.forms import GoalForm, PlanForm, PriorityAreaForm
+from plans.models import County, SubRegion
+from tests.factories import GoalFactory, OrganisationFactory, PlanTree
 from tests.personas import EDIT, PERSONAS, World, assert_status
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +193,85 @@ def test_it_offers_only_the_plans_own_goals(client, world):
     assert "V9.9" in content
     assert goal.title in content
     assert world.other_tree.goals[0].title not in content
+
+
+def test_it_offers_lead_organisations_as_checkboxes_grouped_by_kind_in_swedish_order(client, world):
+    for name, kind in [
+        ("Örebro brukarråd", "user_org"),
+        ("Ale brukarråd", "user_org"),
+        ("Region BD", "region"),
+    ]:
+        OrganisationFactory(name=name, kind=kind, county=world.county)
+    OrganisationFactory(name="Nationell myndighet", kind="authority", county=None)
+    OrganisationFactory(name="Gävle kommun", kind="municipality", county=world.other_county)
+    world.login(client, "editor")
+    content = client.get(reverse("activity_create", args=[world.tree.plan.pk])).content.decode()
+    assert '<select name="lead_organisations"' not in content
+    assert 'type="checkbox" name="lead_organisations"' in content
+    assert 'class="checkbox-list scroll"' in content
+    # Group names (the kinds) and organisations, in the order a Swedish reader expects.
+    texts = [
+        ">Region<",
+        "Region BD",
+        ">Brukarorganisation<",
+        "Ale brukarråd",
+        "Örebro brukarråd",
+        ">Myndighet<",
+    ]
+    positions = [content.index(text) for text in texts]
+    assert positions == sorted(positions)
+    assert "Gävle kommun" not in content
+
+
+def test_it_saves_lead_organisations_only_of_the_county_or_national(client, world):
+    own = OrganisationFactory(name="Region BD", county=world.county)
+    national = OrganisationFactory(name="Nationell myndighet", kind="authority", county=None)
+    foreign = OrganisationFactory(name="Region X", county=world.other_county)
+    world.login(client, "editor")
+    url = reverse("activity_create", args=[world.tree.plan.pk])
+    response = client.post(url, activity_data(lead_organisations=[own.pk, foreign.pk]))
+    assert response.status_code == 400
+    assert "Välj ett giltigt alternativ" in response.content.decode()
+    assert client.post(url, activity_data(lead_organisations=[own.pk, national.pk])).status_code == 302
+    activity = Activity.objects.get(title__startswith="Utbildning i suicid")
+    assert set(activity.lead_organisations.all()) == {own, national}
+
+
+def test_it_offers_sub_regions_only_in_a_county_that_has_them(client, world):
+    world.login(client, "editor")
+    url = reverse("activity_create", args=[world.tree.plan.pk])
+    assert 'name="sub_regions"' not in client.get(url).content.decode()
+    assert client.post(url, activity_data()).status_code == 302
+    SubRegion.objects.create(county=world.county, name="Östra Norrbotten")
+    content = client.get(url).content.decode()
+    assert 'name="sub_regions"' in content and "Östra Norrbotten" in content
+
+
+def test_it_labels_every_field_with_a_capital_letter(client, world):
+    world.login(client, "editor")
+    content = client.get(reverse("activity_create", args=[world.tree.plan.pk])).content.decode()
+    assert "Budget (kr)" in content and "budget (kr)" not in content
+    assert '<option value="ongoing">Pågående</option>' in content
+    assert '<option value="knowledge">Kunskapshöjande</option>' in content
+    all_forms = [
+        ActivityForm(plan=world.tree.plan),
+        FollowUpForm(activity=world.tree.activities[0]),
+        StatusForm(),
+        PlanForm(editable_counties=County.objects.all()),
+        GoalForm(plan=world.tree.plan),
+        PriorityAreaForm(),
+    ]
+    for form in all_forms:
+        for name, field in form.fields.items():
+            if field.label:
+                assert str(field.label)[0].isupper(), (type(form).__name__, name, field.label)
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                labels = [str(label) for value, label in field.choices if value]
+                assert all(label[0].isupper() for label in labels), (type(form).__name__, name, labels)
+
+
+def test_it_reads_budget_in_sek_in_english(client, world):
+    world.login(client, "editor")
+    with translation.override("en"):
+        assert str(ActivityForm(plan=world.tree.plan).fields["budget"].label) == "Budget (SEK)"
+        assert str(FollowUpForm(activity=world.tree.activities[0]).fields["spent"].label) == "Spent (SEK)"

@@ -1,8 +1,10 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from activities.forms import FollowUpForm
 from activities.models import ActivityFollowUp
 from tests.factories import FollowUpFactory
 from tests.personas import EDIT, PERSONAS, World, assert_status
@@ -157,3 +159,128 @@ def test_it_does_not_let_others_edit_a_follow_up(client, world, persona):
     assert response.status_code == 404
     follow_up.refresh_from_db()
     assert follow_up.achieved == "Orört"
+
+
+def test_it_puts_a_new_follow_up_in_place_of_no_follow_up_yet_inline(client, world):
+    activity = world.tree.activities[0]
+    world.login(client, "editor")
+    page = client.get(reverse("activity_detail", args=[activity.pk])).content.decode()
+    assert "Ingen uppföljning ännu." in page and 'id="uppfoljningar"' in page
+    response = client.post(
+        reverse("follow_up_create", args=[activity.pk]),
+        {"year": "2023", "status": "ongoing", "achieved": "Sex träffar", "planning": ""},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    # htmx swaps the whole list, so the form and "No follow-up yet" both go.
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#uppfoljningar", "outerHTML")
+    content = response.content.decode()
+    assert content.startswith('<div id="uppfoljningar">')
+    assert "Sex träffar" in content and "Sparat" in content
+    assert "Ingen uppföljning ännu." not in content and "<form" not in content
+    # The saved follow-up takes the focus, for keyboard and screen-reader users.
+    assert 'id="uppfoljning-2023" tabindex="-1" autofocus' in content
+
+
+def test_it_lists_a_new_follow_up_among_the_others_by_year_inline(client, world):
+    activity = world.tree.activities[0]
+    FollowUpFactory(activity=activity, year=2022, achieved="Förra året")
+    world.login(client, "editor")
+    response = client.post(
+        reverse("follow_up_create", args=[activity.pk]),
+        {"year": "2024", "status": "ongoing", "achieved": "I år"},
+        **HTMX,
+    )
+    content = response.content.decode()
+    assert content.index("I år") < content.index("Förra året")
+    assert content.count("Sparat") == 1
+
+
+def test_it_shows_the_saved_follow_up_after_the_redirect_without_javascript(client, world):
+    activity = world.tree.activities[0]
+    world.login(client, "editor")
+    response = client.post(
+        reverse("follow_up_create", args=[activity.pk]),
+        {"year": "2023", "status": "ongoing", "achieved": "Sex träffar", "planning": ""},
+        follow=True,
+    )
+    assert response.redirect_chain == [
+        (reverse("activity_detail", args=[activity.pk]) + "#uppfoljning-2023", 302)
+    ]
+    content = response.content.decode()
+    assert "Sex träffar" in content and 'id="uppfoljning-2023"' in content
+    assert "Ingen uppföljning ännu." not in content
+
+
+def proposed_year(client, activity) -> int:
+    return client.get(reverse("follow_up_create", args=[activity.pk])).context["form"].initial["year"]
+
+
+def test_it_proposes_a_year_within_the_activitys_own_years(client, world):
+    activity = world.tree.activities[0]
+    activity.start_date, activity.end_date = date(2022, 3, 1), date(2023, 12, 31)
+    activity.save()
+    world.login(client, "editor")
+    assert proposed_year(client, activity) == 2023  # this year, clamped to the activity's end
+    form = client.get(reverse("follow_up_create", args=[activity.pk])).content.decode()
+    assert 'min="2022"' in form and 'value="2023"' in form
+
+
+@pytest.mark.parametrize(
+    ("today", "start", "end", "taken", "expected"),
+    [
+        (date(2021, 6, 1), date(2022, 3, 1), None, [], 2022),  # not before the activity starts
+        (date(2030, 6, 1), None, None, [], 2025),  # not after the plan ends
+        (date(2023, 10, 1), None, None, [], 2023),  # this year when it fits
+        (date(2023, 10, 1), None, None, [2023], 2022),  # the nearest free year, earlier first
+        (date(2023, 10, 1), date(2023, 1, 1), None, [2023], 2024),
+        (date(2023, 10, 1), date(2023, 1, 1), date(2023, 6, 30), [2023], 2023),  # nothing free
+    ],
+)
+def test_it_proposes_a_sensible_year(world, today, start, end, taken, expected):
+    activity = world.tree.activities[0]
+    activity.start_date, activity.end_date = start, end
+    activity.save()
+    for year in taken:
+        FollowUpFactory(activity=activity, year=year)
+    assert FollowUpForm.proposed_year(activity, today=today) == expected
+
+
+def test_it_refuses_a_year_before_the_activity_starts(client, world):
+    activity = world.tree.activities[0]
+    activity.start_date = date(2022, 3, 1)
+    activity.save()
+    world.login(client, "editor")
+    response = client.post(
+        reverse("follow_up_create", args=[activity.pk]), {"year": "2021", "status": "done"}
+    )
+    assert response.status_code == 400
+    assert (
+        "Aktiviteten börjar 2022; uppföljningen kan inte gälla ett tidigare år." in response.content.decode()
+    )
+    assert not ActivityFollowUp.objects.exists()
+
+
+def test_it_keeps_the_year_of_an_older_follow_up_that_predates_the_start(client, world):
+    follow_up = FollowUpFactory(activity=world.tree.activities[0], year=2021)
+    follow_up.activity.start_date = date(2022, 3, 1)
+    follow_up.activity.save()
+    world.login(client, "editor")
+    form = client.get(reverse("follow_up_edit", args=[follow_up.pk])).context["form"]
+    response = client.post(
+        reverse("follow_up_edit", args=[follow_up.pk]),
+        {"year": "2021", "status": "done", "achieved": "Rättat", "version": form.initial["version"]},
+    )
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.achieved == "Rättat"
+
+
+def test_it_offers_capitalised_statuses_and_labels_in_the_follow_up_form(client, world):
+    world.login(client, "editor")
+    content = client.get(reverse("follow_up_create", args=[world.tree.activities[0].pk])).content.decode()
+    assert '<option value="done">Genomförd</option>' in content
+    assert "Förbrukat (kr)" in content and "förbrukat (kr)" not in content
+    form = FollowUpForm(activity=world.tree.activities[0])
+    labels = [str(field.label) for field in form.fields.values() if field.label]
+    assert labels and all(label[0].isupper() for label in labels), labels
