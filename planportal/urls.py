@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from planportal.converters import CountyCodeConverter
 
@@ -8,6 +11,9 @@ register_converter(CountyCodeConverter, "county")
 # MEDIA_ROOT (the approved report PDFs) is deliberately not served as static files, not
 # even with DEBUG on: those files are served only through views that check permissions.
 urlpatterns = [
+    # Browsers that ignore the <link rel="icon"> ask for /favicon.ico. The static URL is
+    # resolved on the first request, not at import (a hashed storage may need its manifest).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("konto/", include("django.contrib.auth.urls")),
