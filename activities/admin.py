@@ -19,6 +19,8 @@ class ActivityAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     list_filter = ["status", "activity_type", "plan__county", "plan"]
     search_fields = ["title", "current_state", "expected_result", "indicators_text", "responsible"]
     list_select_related = ["plan", "priority_area"]
+    # "Show all" must cover a whole plan (bench/bench_pages.py compares the plan page with it).
+    list_max_show_all = 3000
     filter_horizontal = ["goals", "lead_organisations", "sub_regions"]
     inlines = [FollowUpInline]
 

@@ -1,0 +1,155 @@
+"""The pages a coordinator uses, on the national dataset (``manage.py build_national_dataset``).
+
+Every page is fetched with Django's test client as the staff user "systemforvaltare"
+(logged in with ``force_login``): one warm-up request, then ``RUNS`` timed ones; the table
+gives the median, the number of SQL queries and the size of the response. The plan page of
+300 activities is set beside the Django admin's changelist of the same 300 rows
+(``?plan__id__exact=<id>&all=``), which is the yardstick of issue 8.
+"""
+
+import statistics
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities.models import Activity
+from indicators.models import IndicatorValue
+from plans.management.commands.build_national_dataset import GROWTH_SIZES, GROWTH_TITLE
+from plans.models import County, Plan
+
+TITLE = "Pages at national size"
+DATASET = "national"
+RUNS = 7
+COUNTY = "BD"
+REPORT_YEAR = 2024
+GOAL_MS = 150
+
+
+def prepare() -> None:
+    """Build the national dataset in an empty database; refuse one that holds something else."""
+    if Plan.objects.filter(title=GROWTH_TITLE.format(size=GROWTH_SIZES[-1])).exists():
+        return
+    if Plan.objects.exists():
+        raise SystemExit(
+            "The benchmark database has plans but not the national dataset; point DATABASE_URL at an "
+            "empty database or run `manage.py build_national_dataset --force` there."
+        )
+    print("Building the national dataset (once; a few minutes)…", flush=True)
+    call_command("build_national_dataset")
+
+
+def measure(client: Client, url: str, runs: int = RUNS) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _run in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            content = response.content
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return {"ms": statistics.median(timings), "queries": len(queries), "bytes": len(content)}
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / 1024 / 1024:.1f} MB"
+    return f"{count / 1024:.0f} kB"
+
+
+def run() -> str:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="systemforvaltare"))
+    growth = {
+        size: Plan.objects.get(title=GROWTH_TITLE.format(size=size)).pk
+        for size in GROWTH_SIZES
+        if Plan.objects.filter(title=GROWTH_TITLE.format(size=size)).exists()
+    }
+    county = County.objects.get(letter_code=COUNTY)
+    long_history = (
+        Activity.history.values("id").annotate(n=Count("history_id")).filter(n__gte=30).order_by("id").first()
+    )
+    county_values = IndicatorValue.objects.filter(municipality__county=county).count() + (
+        IndicatorValue.objects.filter(county=county).count()
+    )
+    pages = [
+        ("plan page, 30 activities", reverse("plan_detail", args=[growth[30]]), None),
+        ("plan page, 300 activities", reverse("plan_detail", args=[growth[300]]), None),
+        (
+            "Django admin changelist, the same 300 activities",
+            reverse("admin:activities_activity_changelist") + f"?plan__id__exact={growth[300]}&all=",
+            None,
+        ),
+        ("plan page, 3 000 activities", reverse("plan_detail", args=[growth[3000]]), None),
+        ("home page (staff, 21 counties)", reverse("home"), GOAL_MS),
+        (f"county page ({county.name})", reverse("county_detail", args=[COUNTY]), GOAL_MS),
+        (
+            f"history of an activity ({long_history['n']} versions)",
+            reverse("object_history", args=["activity", long_history["id"]]),
+            GOAL_MS,
+        ),
+        (f"deleted items ({county.name})", reverse("county_deleted", args=[COUNTY]), GOAL_MS),
+        (
+            f"indicator values export, xlsx ({county_values} values)",
+            reverse("county_indicator_export", args=[COUNTY, "xlsx"]),
+            GOAL_MS,
+        ),
+        (
+            "indicator values export, csv",
+            reverse("county_indicator_export", args=[COUNTY, "csv"]),
+            GOAL_MS,
+        ),
+        (
+            f"report preview {REPORT_YEAR}, 3 000 activities",
+            reverse("report_detail", args=[growth[3000], REPORT_YEAR]),
+            None,
+        ),
+    ]
+    results = {}
+    for label, url, _goal in pages:
+        results[label] = measure(client, url)
+        figures = results[label]
+        print(f"{label}: {figures['ms']:.0f} ms, {figures['queries']} queries, {_size(figures['bytes'])}")
+
+    admin = results["Django admin changelist, the same 300 activities"]["ms"]
+    lines = [
+        f"The national dataset (`manage.py build_national_dataset`) on {connection.vendor}: "
+        f"{Plan.objects.count()} plans, {Activity.objects.count():,} activities, "
+        f"{IndicatorValue.objects.count():,} indicator values. Each page fetched {RUNS} times after a "
+        "warm-up by the staff user with Django's test client; median wall clock. "
+        f"Goal for the pages marked with one: ≤ {GOAL_MS} ms.".replace(",", " "),
+        "",
+        "| page | median | queries | HTML / file | × admin (300) | goal |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for label, _url, goal in pages:
+        figures = results[label]
+        verdict = ""
+        if goal:
+            verdict = "✓" if figures["ms"] <= goal else f"over {goal} ms"
+        lines.append(
+            f"| {label} | {figures['ms']:.0f} ms | {figures['queries']} | {_size(figures['bytes'])} | "
+            f"{figures['ms'] / admin:.2f}× | {verdict} |"
+        )
+    plan = {
+        30: results["plan page, 30 activities"]["ms"],
+        300: results["plan page, 300 activities"]["ms"],
+        3000: results["plan page, 3 000 activities"]["ms"],
+    }
+    lines += [
+        "",
+        f"Growth of the plan page: 30 → 300 activities {plan[300] / plan[30]:.1f}×, "
+        f"300 → 3 000 {plan[3000] / plan[300]:.1f}× (the rows grow 10×). "
+        f"Plan page at 300 activities: **{plan[300] / admin:.2f}×** the admin changelist of the same rows "
+        f"(goal ≤ 1.0×); 3 000 activities: {plan[3000] / admin:.2f}× (goal < 1.0×).",
+    ]
+    return "\n".join(lines)
