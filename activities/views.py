@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.forms import ActivityForm, FollowUpForm, StatusForm
-from activities.models import Activity, ActivityFollowUp, Status
+from activities.models import Activity, ActivityFollowUp
 from planportal.forms import EditForm
 from planportal.lib.history import save_with_history
 from plans.permissions import Access, get_plan_for_user, require_county_access
 from plans.views.common import delete_object, edit_object, plan_context
-from plans.views.workspace import parse_id
+from plans.views.plan_page import ROW_PREFIX, parse_id, row_context
 
 
 def get_activity_for_user(user, activity_id: int, *, edit: bool = False) -> tuple[Activity, Access]:
@@ -124,19 +124,19 @@ def activity_status(request: HttpRequest, activity_id: int) -> HttpResponse:
                     % {"old": old, "new": activity.get_status_display()},
                 )
     if request.htmx:
-        response = render(
+        # The row as the matrix shows it, ids and all (an activity under several goals has one per goal).
+        prefix = request.POST.get("rad", "")
+        return render(
             request,
             "activities/partials/activity_row.html",
             {
+                **row_context(request, access, next_url=_safe_next(request, "")),
                 "activity": activity,
-                "access": access,
+                "row_prefix": prefix if ROW_PREFIX.fullmatch(prefix) else "",
                 "row_error": error,
                 "saved": error is None,
-                "statuses": Status.choices,
-                "next": _safe_next(request, ""),
             },
         )
-        return response
     if error:
         messages.error(request, error)
     else:

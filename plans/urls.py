@@ -1,13 +1,13 @@
 from django.urls import include, path
 
-from plans.views import editing, history, home, workspace
+from plans.views import editing, history, home, plan_page, workspace
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("lan/<county:letter_code>/", workspace.county_detail, name="county_detail"),
     path("lan/<county:letter_code>/borttaget/", history.county_deleted, name="county_deleted"),
     path("lan/<county:letter_code>/planer/ny/", editing.plan_create, name="plan_create"),
-    path("planer/<int:plan_id>/", workspace.plan_detail, name="plan_detail"),
+    path("planer/<int:plan_id>/", plan_page.plan_detail, name="plan_detail"),
     path("planer/<int:plan_id>/redigera/", editing.plan_edit, name="plan_edit"),
     path("planer/<int:plan_id>/ta-bort/", editing.plan_delete, name="plan_delete"),
     path("planer/<int:plan_id>/insatsomraden/ny/", editing.priority_area_create, name="priority_area_create"),
