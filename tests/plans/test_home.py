@@ -1,8 +1,11 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.models import Role
-from tests.factories import CountyFactory, PlanFactory, UserFactory, member
+from plans.models import County, Role
+from plans.national import load_national_data
+from tests.factories import CountyFactory, PlanFactory, PlanTree, UserFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +56,39 @@ def test_it_shows_the_login_page_in_swedish(client):
     content = client.get(reverse("login")).content.decode()
     assert "Logga in" in content
     assert 'lang="sv"' in content
+
+
+def test_it_lists_all_21_counties_for_staff_with_a_way_into_those_without_plans(client):
+    load_national_data()
+    PlanFactory(county=County.objects.get(letter_code="BD"), title="Plan för Norrbotten")
+    client.force_login(UserFactory(is_staff=True))
+    content = client.get(reverse("home")).content.decode()
+    for county in County.objects.all():
+        assert county.name in content
+        assert reverse("county_detail", args=[county.letter_code]) in content
+    assert content.count("Inga planer ännu.") == 20
+    assert "Gå till Gävleborgs län" in content
+
+
+def test_it_lists_a_members_county_even_before_it_has_plans(client):
+    county = CountyFactory(name="Jämtlands län")
+    client.force_login(member(county, Role.READER))
+    content = client.get(reverse("home")).content.decode()
+    assert "Jämtlands län" in content
+    assert "Inga planer ännu." in content
+
+
+def test_it_counts_goals_and_activities_in_a_constant_number_of_queries(client):
+    county = CountyFactory()
+    client.force_login(member(county, Role.READER))
+    PlanTree.build(county=county, goals=1, activities=1)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("home"))
+    for _ in range(3):
+        PlanTree.build(county=county, goals=4, activities=9)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("home"))
+    assert len(many) == len(few)
+    content = response.content.decode()
+    assert '<td class="num">4</td>' in content
+    assert '<td class="num">9</td>' in content
