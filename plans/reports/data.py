@@ -10,7 +10,7 @@ reads grouped in Python), so a 300-activity plan costs what a 3-activity plan do
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -44,6 +44,9 @@ class ActivityRow:
     status_label: str
     responsible: str
     timeline: str
+    # Where the row is shown in full: under the first goal it serves, in the report's order.
+    anchor: str = ""
+    first_goal: Goal | None = None
 
 
 @dataclass
@@ -63,12 +66,14 @@ class IndicatorBlock:
 class GoalSection:
     goal: Goal
     anchor: str
-    activities: list[ActivityRow]
+    activities: list[ActivityRow]  # shown in full here
     indicators: list[IndicatorBlock]
+    # Activities that serve this goal too but are shown in full under an earlier goal.
+    references: list[ActivityRow] = field(default_factory=list)
 
     @property
     def follow_ups(self) -> list[ActivityRow]:
-        return [row for row in self.activities if row.follow_up]
+        return [row for row in (*self.activities, *self.references) if row.follow_up]
 
 
 @dataclass
@@ -173,6 +178,7 @@ def _activity_rows(plan: Plan, year: int) -> list[ActivityRow]:
                 status_label=Status(status).label,
                 responsible=responsible,
                 timeline=timeline,
+                anchor=f"aktivitet-{activity.id}",
             )
         )
     return rows
@@ -313,12 +319,23 @@ def build_report(plan: Plan, year: int, *, report: FollowUpReport | None = None)
             else:
                 title, anchor = _("Goals without a focus area"), "fokusomrade-saknas"
             sections[key] = FocusAreaSection(focus_area=goal.focus_area, anchor=anchor, title=title, goals=[])
+        # An activity serving several goals is shown in full once, under the first of them, and
+        # referred to under the others: repeating it made a 3 000-activity report several times
+        # longer than the plan.
+        full, references = [], []
+        for row in per_goal.get(goal.id, []):
+            if row.first_goal is None:
+                row.first_goal = goal
+                full.append(row)
+            else:
+                references.append(row)
         sections[key].goals.append(
             GoalSection(
                 goal=goal,
                 anchor=f"mal-{goal.id}",
-                activities=per_goal.get(goal.id, []),
+                activities=full,
                 indicators=indicators.get(goal.id, []),
+                references=references,
             )
         )
 
