@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from planportal.lib.history import HistoricalRecords
 from planportal.models import TimeStampedModel
 from plans.models import Goal, Organisation, Plan, PriorityArea, SubRegion
-from plans.models.plans import YEAR_VALIDATORS, non_negative
+from plans.models.plans import YEAR_VALIDATORS, MoneyField, non_negative
 
 
 class Status(models.TextChoices):
@@ -59,7 +59,7 @@ class Activity(TimeStampedModel):
     )
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
-    budget = models.DecimalField(_("budget (SEK)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    budget = MoneyField(_("budget (SEK)"), null=True, blank=True)
     funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
     goals = models.ManyToManyField(Goal, blank=True, related_name="activities", verbose_name=_("goals"))
     lead_organisations = models.ManyToManyField(
@@ -70,7 +70,7 @@ class Activity(TimeStampedModel):
     )
     position = models.PositiveIntegerField(_("position"), default=0)
 
-    history = HistoricalRecords(m2m_fields=[goals, lead_organisations, sub_regions])
+    history = HistoricalRecords(scope="plan", m2m_fields=[goals, lead_organisations, sub_regions])
     objects = ActivityQuerySet.as_manager()
 
     class Meta:
@@ -115,9 +115,9 @@ class ActivityFollowUp(TimeStampedModel):
         _("achievement"), blank=True, help_text=_("What was achieved during the year.")
     )
     planning = models.TextField(_("planning"), blank=True, help_text=_("What comes next."))
-    spent = models.DecimalField(_("spent (SEK)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    spent = MoneyField(_("spent (SEK)"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(scope="activity")
     objects = FollowUpQuerySet.as_manager()
 
     class Meta:

@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from planportal.lib.swedish import format_number, parse_number
+from planportal.lib.textdiff import normalise_text
 
 
 class MoneyField(forms.DecimalField):
@@ -39,6 +40,9 @@ class MoneyField(forms.DecimalField):
 class EditForm(forms.ModelForm):
     """A model form with a change reason, lost-update detection and scoped constraints.
 
+    Every text is stored in one normal form (``normalise_text``), so that saving the
+    form untouched changes nothing and writes no version.
+
     ``scope_fields`` are set by the view (the plan a goal belongs to, …) rather than
     typed by the user; they still take part in unique-constraint validation, so that
     a duplicate goal code gets a message on the form instead of an IntegrityError.
@@ -63,6 +67,13 @@ class EditForm(forms.ModelForm):
     @staticmethod
     def instance_version(instance) -> str:
         return instance.updated_at.isoformat() if instance.updated_at else ""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in cleaned_data.items():
+            if isinstance(value, str) and isinstance(self.fields.get(name), forms.CharField):
+                cleaned_data[name] = normalise_text(value)
+        return cleaned_data
 
     def _get_validation_exclusions(self):
         exclusions = super()._get_validation_exclusions()

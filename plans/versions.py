@@ -14,14 +14,15 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from activities.models import Activity, ActivityFollowUp
-from planportal.lib.history import save_with_history
-from planportal.lib.swedish import format_sek
-from planportal.lib.textdiff import word_diff
+from planportal.lib.history import ACTIONS, save_with_history
+from planportal.lib.swedish import format_number
+from planportal.lib.textdiff import normalise_text, word_diff
 from plans.models import Goal, Plan, PriorityArea
+from plans.models.plans import MoneyField
 
 # URL key → model. Only these have history pages, diffs and restore.
 KINDS: dict[str, type[models.Model]] = {
@@ -35,7 +36,7 @@ KIND_OF = {model: kind for kind, model in KINDS.items()}
 # Bookkeeping, not content: not shown in diffs, not restored.
 SKIPPED_FIELDS = {"id", "created_at", "updated_at"}
 LONG_TEXT = 80
-HISTORY_TYPES = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+HISTORY_TYPES = ACTIONS
 
 
 def tracked_fields(model: type[models.Model]) -> list[models.Field]:
@@ -79,17 +80,30 @@ def _m2m_ids(record, field: models.ManyToManyField) -> set[int]:
 
 
 def _display(field: models.Field, value: Any, names: dict) -> str:
+    """A value as the pages show it: "450 000 kr", "3 mars 2022", a choice's label, a name."""
     if value is None or value == "":
         return ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.ForeignKey):
         return names.get((field.related_model, value), f"#{value}")
-    if isinstance(field, models.DecimalField) and "SEK" in str(field.verbose_name):
-        return format_sek(value)
+    if isinstance(field, models.DecimalField):
+        number = format_number(value, 0 if value == value.to_integral() else 2)
+        return f"{number}\u00a0kr" if isinstance(field, MoneyField) else number
+    if isinstance(field, models.DateTimeField):
+        return date_format(timezone.localtime(value), "j F Y H:i")
     if isinstance(field, models.DateField):
         return date_format(value, "j F Y")
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
     return str(value)
+
+
+def _same(before: Any, after: Any) -> bool:
+    if isinstance(before, str) and isinstance(after, str):
+        # Line endings and trailing blanks of texts stored before forms normalised them.
+        return normalise_text(before) == normalise_text(after)
+    return before == after
 
 
 @dataclass
@@ -113,13 +127,13 @@ def diff_versions(model: type[models.Model], old, new, *, names: dict | None = N
     for field in fields:
         name = field.attname
         before, after = getattr(old, name), getattr(new, name)
-        if before == after:
+        if _same(before, after):
             continue
         old_text, new_text = _display(field, before, names), _display(field, after, names)
         is_long = isinstance(field, models.TextField) or max(len(old_text), len(new_text)) > LONG_TEXT
         changes.append(
             FieldChange(
-                label=str(field.verbose_name).capitalize(),
+                label=capfirst(str(field.verbose_name)),
                 old=old_text,
                 new=new_text,
                 diff=word_diff(old_text, new_text) if is_long else None,
@@ -129,7 +143,7 @@ def diff_versions(model: type[models.Model], old, new, *, names: dict | None = N
         before, after = _m2m_ids(old, field), _m2m_ids(new, field)
         if before == after:
             continue
-        label = str(field.verbose_name).capitalize()
+        label = capfirst(str(field.verbose_name))
         changes.append(
             FieldChange(
                 label=label,
@@ -165,12 +179,15 @@ def related_names(model: type[models.Model], records: list) -> dict:
     for related, ids in wanted.items():
         for obj in related._default_manager.filter(pk__in=ids):
             names[(related, obj.pk)] = str(obj)
+        missing = ids - {pk for model, pk in names if model is related}
+        if missing and hasattr(related, "history"):
+            # A deleted goal or organisation still has a name: its last version's.
+            last_versions = related.history.filter(id__in=missing).order_by(
+                "id", "-history_date", "-history_id"
+            )
+            for record in last_versions:
+                names.setdefault((related, record.id), _("%(name)s (deleted)") % {"name": record.instance})
     return names
-
-
-def version_label(record) -> str:
-    when = date_format(timezone.localtime(record.history_date), "j F Y H:i")
-    return _("version of %(when)s") % {"when": when}
 
 
 @transaction.atomic
@@ -217,13 +234,13 @@ def restore_version(*, model: type[models.Model], record, user) -> models.Model:
     if current is None:
         target._state.adding = True
     target._history_user = user
-    reason = _("Restored the %(version)s") % {"version": version_label(record)}
     try:
         # Since this version, another object may have taken its code, name or year.
         target.validate_constraints()
     except ValidationError as error:
         raise ValueError(" ".join(error.messages)) from None
-    save_with_history(target, save_m2m=restore_links, reason=reason)
+    # No reason in words: the history shows "restored" and the version's date in the reader's language.
+    save_with_history(target, save_m2m=restore_links, restored_from=record.history_date)
     return target
 
 

@@ -1,4 +1,4 @@
-"""Word-level differences between two texts, as HTML with <del> and <ins>."""
+"""Texts as people type them: one normal form, and word-level differences as HTML."""
 
 import difflib
 import re
@@ -7,6 +7,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def normalise_text(value: str) -> str:
+    """One spelling of a text: LF line endings, no white space at the end of a line or the text.
+
+    Browsers send CRLF from a textarea and spreadsheets may hold either; without this an
+    untouched field would differ from the stored one and become a new version.
+    """
+    lines = _LINE_BREAK.sub("\n", value).split("\n")
+    return "\n".join(line.rstrip() for line in lines).rstrip()
 
 
 def word_diff(old: str, new: str) -> SafeString:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from planportal.lib.spreadsheets import Column, Sheet
 from planportal.lib.swedish import format_number
+from planportal.lib.textdiff import normalise_text
 
 NEW, CHANGED, UNCHANGED, SKIPPED, ERROR = "new", "changed", "unchanged", "skipped", "error"
 
@@ -134,7 +135,7 @@ def as_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value).strip()
+    return normalise_text(str(value)).strip()
 
 
 def text_key(value: str | None) -> str:
@@ -143,7 +144,7 @@ def text_key(value: str | None) -> str:
 
 
 def same_text(old: str | None, new: str | None) -> bool:
-    return (old or "").replace("\r\n", "\n").strip() == (new or "").strip()
+    return normalise_text(old or "").strip() == normalise_text(new or "").strip()
 
 
 def validation_errors(error: ValidationError, headers: dict[str, str]) -> list[CellError]:

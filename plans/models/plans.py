@@ -13,6 +13,15 @@ from plans.models.geography import County, FocusArea, SubRegion
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
+class MoneyField(models.DecimalField):
+    """An amount in Swedish kronor: shown as "450 000 kr" wherever values are shown generically."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(*args, **kwargs)
+
+
 def non_negative(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=Q(**{f"{field}__gte": 0}) | Q(**{f"{field}__isnull": True}),
@@ -55,7 +64,7 @@ class Plan(TimeStampedModel):
     revised_on = models.DateField(_("revised on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(scope="county")
     objects = PlanQuerySet.as_manager()
 
     class Meta:
@@ -94,7 +103,7 @@ class PriorityArea(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(scope="plan")
 
     class Meta:
         verbose_name = _("priority area")
@@ -149,7 +158,7 @@ class Goal(TimeStampedModel):
     responsible = models.CharField(_("responsible"), max_length=300, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(scope="plan")
 
     class Meta:
         verbose_name = _("goal")
@@ -195,7 +204,7 @@ class FundingAllocation(TimeStampedModel):
         verbose_name=_("sub-region"),
     )
     recipient = models.CharField(_("recipient"), max_length=200, blank=True)
-    amount = models.DecimalField(_("amount (SEK)"), max_digits=14, decimal_places=2)
+    amount = MoneyField(_("amount (SEK)"))
     description = models.CharField(_("description"), max_length=500, blank=True)
 
     history = HistoricalRecords()

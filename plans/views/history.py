@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,6 @@ from activities.models import Activity, ActivityFollowUp
 from plans.models import County, Goal, Plan, PriorityArea
 from plans.permissions import require_county_access
 from plans.versions import (
-    HISTORY_TYPES,
     KINDS,
     county_id_of_version,
     diff_versions,
@@ -63,7 +63,6 @@ def object_history(request: HttpRequest, kind: str, object_id: int) -> HttpRespo
     model, versions, access, county_id = _versions(request, kind, object_id)
     names = related_names(model, versions)
     for version, older in zip(versions, [*versions[1:], None], strict=True):
-        version.type_label = HISTORY_TYPES.get(version.history_type, version.history_type)
         version.changes = diff_versions(model, older, version, names=names) if older else []
     return render(
         request,
@@ -142,16 +141,20 @@ def county_deleted(request: HttpRequest, letter_code: str) -> HttpResponse:
     access = require_county_access(request.user, county.pk)
     sections = []
     for kind, model in (("activity", Activity), ("goal", Goal), ("priorityarea", PriorityArea)):
+        # Deletions in the county's plans of objects that have not come back. NOT EXISTS
+        # on the primary key, not NOT IN over the whole table, and the history tables'
+        # partial index on deletions keeps it fast at national size.
         deletions = (
             model.history.filter(history_type="-", plan__county_id=county.pk)
-            .exclude(id__in=model.objects.values("id"))
-            .select_related("history_user")
-            .order_by("-history_date")
+            .filter(~Exists(model.objects.filter(pk=OuterRef("id"))))
+            .select_related("history_user", "plan")
+            .order_by("-history_date", "-history_id")
         )
         latest = {}
         for record in deletions:
-            record.label = version_title(model, record)
-            latest.setdefault(record.id, record)
+            if record.id not in latest:
+                record.label = version_title(model, record)
+                latest[record.id] = record
         sections.append(
             {"kind": kind, "label": model._meta.verbose_name_plural, "records": list(latest.values())}
         )

@@ -1,7 +1,10 @@
 """Every save through the ORM writes history with the user and the reason."""
 
+import importlib
+
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from activities.models import Activity
 from planportal.lib.history import history_context
@@ -70,3 +73,22 @@ def test_it_has_history_on_every_editable_model():
     missing = [m.__name__ for m in editable if not hasattr(m, "history")]
     assert len(editable) >= 17
     assert missing == []
+
+
+def test_it_migrates_texts_and_restores_written_before_they_were_normalised_and_marked():
+    migration = importlib.import_module("activities.migrations.0004_normalise_text_and_mark_restores")
+    activity = ActivityFactory(current_state="Rad ett \r\nRad två\r\n")
+    with history_context(reason="Återställd till versionen från 3 mars 2022 10:15"):
+        activity.save()
+    restore = activity.history.latest()
+
+    migration.normalise(apps, None)
+    migration.mark_restores(apps, None)
+
+    activity.refresh_from_db()
+    restore.refresh_from_db()
+    assert activity.current_state == "Rad ett\nRad två"
+    assert restore.current_state == "Rad ett\nRad två"
+    assert restore.history_change_reason is None
+    assert timezone.localtime(restore.history_restored_from).strftime("%Y-%m-%d %H:%M") == "2022-03-03 10:15"
+    assert restore.reason_text == "Återställd till versionen från 3 mars 2022 10:15"

@@ -75,7 +75,8 @@ def test_it_restores_a_version_as_a_new_version(client, world, edited):
     latest = edited.history.latest()
     assert edited.history.count() == versions_before + 1
     assert latest.history_user == world.users["editor"]
-    assert latest.history_change_reason.startswith("Återställd till versionen från")
+    assert latest.history_restored_from == first_edit.history_date
+    assert latest.reason_text.startswith("Återställd till versionen från")
 
 
 @pytest.mark.parametrize("persona", ["other_editor", "reader", "approver", "anonymous"])
