@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from activities.models import Activity
 from planportal.lib.history import history_context
-from tests.factories import GoalFactory
+from tests.factories import GoalFactory, PlanTree
 from tests.personas import PERSONAS, READ, World, assert_status, queries_for
 
 pytestmark = pytest.mark.django_db
@@ -58,4 +58,17 @@ def test_it_makes_as_many_queries_for_many_activities_as_for_few(client, world):
     few = queries_for(client, url)
     for index in range(30):
         Activity.objects.create(plan=world.tree.plan, title=f"Aktivitet {index}", status="delayed")
+    assert queries_for(client, url) == few
+
+
+def test_it_makes_as_many_queries_for_many_plans_and_changes_as_for_few(client, world):
+    world.login(client, "reader")
+    url = reverse("county_detail", args=["BD"])
+    few = queries_for(client, url)
+    for _ in range(3):
+        tree = PlanTree.build(county=world.tree.plan.county, goals=5, activities=8)
+        with history_context(reason="Revidering"):
+            for activity in tree.activities:
+                activity.status = "done"
+                activity.save()
     assert queries_for(client, url) == few
