@@ -67,12 +67,10 @@ class ActivityForm(EditForm):
         # "not one of the available choices".
         self.fields["goals"].queryset = plan.goals.all()
         self.fields["priority_area"].queryset = plan.priority_areas.all()
-        sub_regions = list(plan.county.sub_regions.all())
-        if sub_regions:
-            self.fields["sub_regions"].queryset = plan.county.sub_regions.all()
-        else:
-            # A county without sub-regions gets no empty box; the activity keeps what it has.
-            del self.fields["sub_regions"]
+        self.fields["sub_regions"].queryset = plan.county.sub_regions.all()
+        if not plan.county.sub_regions.exists():
+            # No empty box in a county without sub-regions; a forged value is still refused.
+            self.fields["sub_regions"].widget = forms.MultipleHiddenInput()
         # Validation goes by the queryset; the checkboxes show the same rows grouped by kind.
         leads = self.fields["lead_organisations"]
         leads.queryset = Organisation.objects.filter(Q(county=plan.county) | Q(county__isnull=True))

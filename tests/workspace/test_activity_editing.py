@@ -242,6 +242,9 @@ def test_it_offers_sub_regions_only_in_a_county_that_has_them(client, world):
     url = reverse("activity_create", args=[world.tree.plan.pk])
     assert 'name="sub_regions"' not in client.get(url).content.decode()
     assert client.post(url, activity_data()).status_code == 302
+    # Not shown is not open: a forged sub-region of another county is still refused.
+    foreign = SubRegion.objects.create(county=world.other_county, name="Gästrikland")
+    assert client.post(url, activity_data(title="Annan", sub_regions=[foreign.pk])).status_code == 400
     SubRegion.objects.create(county=world.county, name="Östra Norrbotten")
     content = client.get(url).content.decode()
     assert 'name="sub_regions"' in content and "Östra Norrbotten" in content
