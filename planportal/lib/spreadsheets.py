@@ -369,6 +369,8 @@ def escape_formula(value: str) -> str:
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
+    if type(value) is int:  # years and whole values: most cells of an indicator export
+        return str(value)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, (int, float, Decimal)):
