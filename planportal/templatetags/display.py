@@ -30,12 +30,3 @@ def clamp(value) -> str:
     return mark_safe(
         f'<details class="clamp"><summary><span class="clamp-text">{html}</span></summary></details>'
     )
-
-
-@register.filter
-def lookup(mapping, key):
-    """``mapping[key]``, or "" when it has no such key (for dicts built once per page)."""
-    try:
-        return mapping[key]
-    except (KeyError, TypeError):
-        return ""
