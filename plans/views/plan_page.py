@@ -187,6 +187,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "filters": filters,
         "is_filtered": any(request.GET.get(key) for key in FILTER_KEYS),
         "column_choices": [(key, label) for key, label, _field in COLUMNS],
+        "statuses": [(value, label.capitalize()) for value, label in Status.choices],
         **row_context(request, access),
         "next": request.get_full_path(),
         **matrix,
@@ -243,7 +244,9 @@ def build_matrix(plan: Plan, filters: dict) -> dict:
 
     ordered = with_rows(activities.order_by(*SORTS[filters["sort"]]))
     if total > PAGE_SIZE:
-        page = Paginator(ordered, PAGE_SIZE).get_page(filters["page"])
+        paginator = Paginator(ordered, PAGE_SIZE)
+        paginator.count = total  # known already: spare the paginator its own COUNT query
+        page = paginator.get_page(filters["page"])
         rows = list(page.object_list)
         result["page"] = page
         result["page_links"] = page_links(filters, page)

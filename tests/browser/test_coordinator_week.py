@@ -88,4 +88,4 @@ def test_it_walks_the_coordinators_week(page, live_server):
     expect(page.get_by_text(re.compile("är återställd"))).to_be_visible()
     activity.refresh_from_db()
     assert activity.status == "planned"
-    assert activity.history.latest().history_change_reason.startswith("Återställd till versionen från")
+    assert activity.history.latest().history_restored_from is not None
