@@ -95,14 +95,18 @@ class HistoricalVersion(models.Model):
     @property
     def reason_text(self) -> str:
         """The change reason as shown: a restore names the version it brought back."""
-        reason = self.history_change_reason or ""
-        if not self.is_restore:
-            return reason
-        when = date_format(timezone.localtime(self.history_restored_from), "j F Y H:i")
-        restored = gettext("Restored the %(version)s") % {
-            "version": gettext("version of %(when)s") % {"when": when}
-        }
-        return f"{restored}: {reason}" if reason else restored
+        return reason_text(self.history_change_reason, self.history_restored_from)
+
+
+def reason_text(reason: str | None, restored_from: Any = None) -> str:
+    """A version's change reason in the reader's language; a restore names the version it brought back."""
+    reason = (reason or "").strip()
+    if restored_from is None:
+        return reason
+    when = date_format(timezone.localtime(restored_from), "j F Y H:i")
+    version = gettext("version of %(when)s") % {"when": when}
+    restored = gettext("Restored the %(version)s") % {"version": version}
+    return f"{restored}: {reason}" if reason else restored
 
 
 @receiver(pre_create_historical_record)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityFollowUp
+from planportal.lib.history import reason_text
 from plans.models import Goal, Plan, PriorityArea
 
 # Fields whose change is not worth a line in the report.
@@ -75,6 +76,7 @@ def changes_during(plan: Plan, year: int) -> tuple[list[Change], list[tuple[str,
             "history_date",
             "history_type",
             "history_change_reason",
+            "history_restored_from",
             "history_user__username",
             "history_user__first_name",
             "history_user__last_name",
@@ -110,7 +112,7 @@ def changes_during(plan: Plan, year: int) -> tuple[list[Change], list[tuple[str,
             user = _user_name(row)
             if user not in change.users:
                 change.users.append(user)
-            reason = (row["history_change_reason"] or "").strip()
+            reason = reason_text(row["history_change_reason"], row["history_restored_from"])
             if reason and reason not in change.reasons:
                 change.reasons.append(reason)
         changes.extend(by_object.values())
