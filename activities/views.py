@@ -15,8 +15,9 @@ from activities.forms import ActivityForm, FollowUpForm, StatusForm
 from activities.models import Activity, ActivityFollowUp
 from planportal.forms import EditForm
 from planportal.lib.history import save_with_history
+from planportal.lib.locking import lock_row
 from plans.permissions import Access, get_plan_for_user, require_county_access
-from plans.views.common import delete_object, edit_object, plan_context
+from plans.views.common import delete_object, edit_object, plan_context, save_unless_changed
 from plans.views.plan_page import ROW_PREFIX, parse_id, row_context
 
 
@@ -108,21 +109,8 @@ def activity_status(request: HttpRequest, activity_id: int) -> HttpResponse:
     form = StatusForm(request.POST)
     if not form.is_valid():
         error = _("Choose one of the statuses in the list.")
-    elif form.cleaned_data["version"] and form.cleaned_data["version"] != EditForm.instance_version(activity):
-        error = _(
-            "Someone else changed this activity a moment ago. The row now shows their version; try again."
-        )
     else:
-        error = None
-        if activity.status != form.cleaned_data["status"]:
-            old = activity.get_status_display()
-            activity.status = form.cleaned_data["status"]
-            with transaction.atomic():
-                save_with_history(
-                    activity,
-                    reason=_("Status changed from %(old)s to %(new)s")
-                    % {"old": old, "new": activity.get_status_display()},
-                )
+        error = _change_status(activity, form.cleaned_data["status"], version=form.cleaned_data["version"])
     if request.htmx:
         # The row as the matrix shows it, ids and all (an activity under several goals has one per goal).
         prefix = request.POST.get("rad", "")
@@ -146,6 +134,33 @@ def activity_status(request: HttpRequest, activity_id: int) -> HttpResponse:
             % {"activity": activity, "status": activity.get_status_display()},
         )
     return redirect(_safe_next(request, reverse("plan_detail", args=[activity.plan_id])))
+
+
+def _change_status(activity: Activity, status: str, *, version: str) -> str | None:
+    """Set the status as one version, unless the activity changed since ``version``; the error if so.
+
+    The row is locked and compared as it is committed now; ``activity`` then holds that
+    row (with the new status), so the matrix row shows what is saved.
+    """
+    with transaction.atomic():
+        current = lock_row(activity)
+        if current is None:
+            raise Http404("Deleted a moment ago.")
+        for field in Activity._meta.concrete_fields:
+            setattr(activity, field.attname, getattr(current, field.attname))
+        if version and version != EditForm.instance_version(current):
+            return _(
+                "Someone else changed this activity a moment ago. The row now shows their version; try again."
+            )
+        if activity.status != status:
+            old = activity.get_status_display()
+            activity.status = status
+            save_with_history(
+                activity,
+                reason=_("Status changed from %(old)s to %(new)s")
+                % {"old": old, "new": activity.get_status_display()},
+            )
+    return None
 
 
 def get_follow_up_for_user(user, follow_up_id: int, *, edit: bool = False) -> tuple[ActivityFollowUp, Access]:
@@ -175,11 +190,10 @@ def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -
                 reverse("activity_detail", args=[activity.pk]) + f"#uppfoljning-{follow_up.year}"
             ),
         )
-    if request.method == "POST" and form.is_valid() and not form.has_conflict():
-        created = form.instance.pk is None
-        with transaction.atomic():
-            follow_up = form.save(commit=False)
-            save_with_history(follow_up, reason=form.cleaned_data["change_reason"] or None)
+    created = form.instance.pk is None
+    saved = request.method == "POST" and form.is_valid() and save_unless_changed(form)
+    if saved:
+        follow_up = saved
         if not created:
             return render(
                 request,
@@ -200,7 +214,7 @@ def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -
         response["HX-Retarget"] = "#uppfoljningar"
         response["HX-Reswap"] = "outerHTML"
         return response
-    conflict = request.method == "POST" and form.is_valid() and form.has_conflict()
+    conflict = request.method == "POST" and form.is_valid()
     return render(
         request,
         "activities/partials/follow_up_form.html",

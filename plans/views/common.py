@@ -5,12 +5,13 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from planportal.forms import EditForm
 from planportal.lib.history import save_with_history
+from planportal.lib.locking import lock_row
 from planportal.lib.swedish import format_sek
 from planportal.lib.textdiff import word_diff
 
@@ -23,19 +24,38 @@ def edit_object(
     success_url: Callable[[models.Model], str],
     template: str = "plans/edit.html",
 ) -> HttpResponse:
-    """Show ``form``; on a valid POST save it as one version, unless someone saved in between."""
+    """Show ``form``; on a valid POST save it as one version, unless someone saved in between.
+
+    "Save my version anyway" on the conflict page posts the version it showed, so a
+    third save in the meantime is a new conflict rather than lost.
+    """
     if request.method == "POST" and form.is_valid():
-        if form.has_conflict() and "overwrite" not in request.POST:
+        instance = save_unless_changed(form)
+        if instance is None:
             return conflict(request, form, context)
-        with transaction.atomic():
-            instance = form.save(commit=False)
-            save_with_history(
-                instance, save_m2m=form.save_m2m, reason=form.cleaned_data["change_reason"] or None
-            )
         messages.success(request, _("Saved “%(object)s”.") % {"object": instance})
         return redirect(success_url(instance))
     status = 400 if form.is_bound else 200
     return render(request, template, {**context, "form": form}, status=status)
+
+
+def save_unless_changed(form: EditForm) -> models.Model | None:
+    """Save a valid ``form`` as one version; None, saving nothing, if the object changed since it was loaded.
+
+    The version is compared with the row as locked, not as read when the request began:
+    two editors who post from the same version at the same moment cannot both pass.
+    """
+    with transaction.atomic():
+        if form.instance.pk is not None and not form.instance._state.adding:
+            current = lock_row(form.instance)
+            if current is None:
+                raise Http404("Deleted while the form was open.")
+            form.instance.updated_at = current.updated_at
+            if form.has_conflict():
+                return None
+        instance = form.save(commit=False)
+        save_with_history(instance, save_m2m=form.save_m2m, reason=form.cleaned_data["change_reason"] or None)
+    return instance
 
 
 def conflict(request: HttpRequest, form: EditForm, context: dict) -> HttpResponse:
@@ -106,15 +126,25 @@ def delete_object(
     if request.method == "POST":
         name = str(instance)
         with transaction.atomic():
+            current = lock_row(instance)
+            if current is None:
+                raise Http404("Already deleted.")
+            loaded = request.POST.get("version", "")
+            if loaded and loaded != EditForm.instance_version(current):
+                # Changed since the page was loaded: show what is there now before anything goes.
+                context = {**context, "changed": True, "version": EditForm.instance_version(current)}
+                return render(request, template, {**context, "object": current}, status=409)
             reason = request.POST.get("change_reason", "").replace("\x00", "").strip()[:300]
-            instance._change_reason = reason or None
-            instance.delete()
+            current._change_reason = reason or None
+            current.delete()
         messages.success(
             request,
             _("Deleted “%(object)s”. It can be restored from the county's deleted items.") % {"object": name},
         )
         return redirect(success_url)
-    return render(request, template, {**context, "object": instance})
+    return render(
+        request, template, {"version": EditForm.instance_version(instance), **context, "object": instance}
+    )
 
 
 def plan_context(plan, *, cancel_url: str, **extra) -> dict:
