@@ -6,6 +6,7 @@ on a value they cannot read rather than guessing.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -71,6 +72,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "django_htmx",
+    "axes",
     "planportal",
     "plans",
     "activities",
@@ -91,6 +93,17 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Content-Security-Policy, then Permissions-Policy and no-store for signed-in pages and downloads.
+    "csp.middleware.CSPMiddleware",
+    "planportal.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: turns a refused login into the Swedish lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "planportal.urls"
@@ -181,6 +194,63 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes), on the site login and the admin login alike: after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one IP address, that pair is
+# locked out for AXES_COOLOFF_MINUTES, even with the right password. Staff lift a lockout
+# in the admin (Axes › Access attempts) or with `manage.py axes_reset_username <name>`.
+AXES_ENABLED = envbool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = envint("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+AXES_LOCKOUT_CALLABLE = "planportal.views.locked_out"  # a Swedish page, not a plain 403
+# Behind a proxy every request comes from the proxy's address: take the client's from
+# X-Forwarded-For, which the declared proxy sets.
+AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 1) if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+
+# Password-reset mails: at most this many per e-mail address and per IP address an hour.
+PASSWORD_RESET_MAILS_PER_ADDRESS = envint("PASSWORD_RESET_MAILS_PER_ADDRESS", 3)
+PASSWORD_RESET_MAILS_PER_IP = envint("PASSWORD_RESET_MAILS_PER_IP", 10)
+
+# Live report PDFs: one render at a time per user, at most this many renders an hour;
+# an unchanged plan is served from MEDIA_ROOT/cache without rendering again.
+REPORT_PDF_RENDERS_PER_HOUR = envint("REPORT_PDF_RENDERS_PER_HOUR", 10)
+
+# The throttling counters live in Django's cache. Several web workers must share it:
+# CACHE_BACKEND=database keeps it in PostgreSQL (run `manage.py createcachetable` once).
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem")
+if CACHE_BACKEND == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "planportal_cache"}
+    }
+else:
+    raise ImproperlyConfigured(f"CACHE_BACKEND must be locmem or database, not {CACHE_BACKEND!r}")
+
+# No inline script or style anywhere: every script and style sheet is a file of our own.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 
 LOGGING = {
     "version": 1,

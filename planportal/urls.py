@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 from planportal.converters import CountyCodeConverter
+from planportal.views import ThrottledPasswordResetView
 
 register_converter(CountyCodeConverter, "county")
 
@@ -16,6 +17,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before Django's own auth URLs, so that this one answers /konto/password_reset/.
+    path("konto/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("konto/", include("django.contrib.auth.urls")),
     path("", include("plans.urls")),
     path("", include("activities.urls")),
