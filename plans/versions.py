@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityFollowUp
 from planportal.lib.history import ACTIONS, save_with_history
+from planportal.lib.locking import lock_rows
 from planportal.lib.swedish import format_number
 from planportal.lib.textdiff import normalise_text, word_diff
-from plans.models import Goal, Plan, PriorityArea
+from plans.models import County, Goal, Plan, PriorityArea
 from plans.models.plans import MoneyField
 
 # URL key → model. Only these have history pages, diffs and restore.
@@ -197,13 +198,19 @@ def restore_version(*, model: type[models.Model], record, user) -> models.Model:
     Raises ``ValueError`` with a message for the user when the version cannot come back
     (its plan or activity is gone).
     """
+    # The parent is locked too: two restores of the same deleted object wait for each other
+    # instead of both inserting it, and its plan or activity cannot go in the meantime.
     if model is ActivityFollowUp:
-        if not Activity.objects.filter(pk=record.activity_id).exists():
+        if lock_rows(Activity.objects.filter(pk=record.activity_id)).first() is None:
             raise ValueError(_("Its activity has been deleted; restore the activity first."))
-    elif model is not Plan and not Plan.objects.filter(pk=record.plan_id).exists():
+    elif model is not Plan and lock_rows(Plan.objects.filter(pk=record.plan_id)).first() is None:
         raise ValueError(_("Its plan has been deleted; restore the plan first."))
+    elif model is Plan:
+        lock_rows(County.objects.filter(pk=record.county_id)).first()
 
-    current = model.objects.filter(pk=record.id).first()
+    current = lock_rows(model.objects.filter(pk=record.id)).first()
+    if model is Plan and current is not None:
+        _refuse_plan_version_that_strands_reports(current, record)
     target = current or model(pk=record.id)
     for field in tracked_fields(model):
         value = getattr(record, field.attname)
@@ -242,6 +249,21 @@ def restore_version(*, model: type[models.Model], record, user) -> models.Model:
     # No reason in words: the history shows "restored" and the version's date in the reader's language.
     save_with_history(target, save_m2m=restore_links, restored_from=record.history_date)
     return target
+
+
+def _refuse_plan_version_that_strands_reports(plan: Plan, record) -> None:
+    """A plan's reports stay with it: a version may not move it to another county or out of their years."""
+    years = set(plan.reports.values_list("year", flat=True))
+    if not years:
+        return
+    if record.county_id != plan.county_id:
+        raise ValueError(_("The plan has follow-up reports; it cannot move to another county."))
+    outside = sorted(year for year in years if not record.start_year <= year <= record.end_year)
+    if outside:
+        raise ValueError(
+            _("The plan has follow-up reports for %(years)s, outside this version's period.")
+            % {"years": ", ".join(str(year) for year in outside)}
+        )
 
 
 def version_title(model: type[models.Model], record) -> str:

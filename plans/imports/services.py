@@ -13,12 +13,14 @@ from django.db import DatabaseError, transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from activities.models import Activity
 from activities.resources import ActivityMatrixImporter, activity_export
 from indicators.resources import IndicatorValueImporter, indicator_value_export
 from planportal.lib.history import history_context
+from planportal.lib.locking import lock_rows
 from planportal.lib.spreadsheets import SpreadsheetError, read_sheet, write_csv, write_xlsx
 from plans.imports.base import NEW, Preview, SheetImporter
-from plans.models import County, ImportRecord, Plan
+from plans.models import County, Goal, ImportRecord, Plan, PriorityArea
 from plans.resources import GoalImporter, goal_export
 
 logger = logging.getLogger(__name__)
@@ -99,6 +101,7 @@ def commit_import(
     expected_digest: str = "",
 ) -> Committed:
     """Import the whole file in one transaction, or nothing (raising ImportRefused or ImportOutdated)."""
+    classified_from = _rows_it_may_write(importer, lock=False)
     preview = preview_import(importer=importer, data=data, file_name=file_name)
     if not preview.can_commit:
         record_import(
@@ -110,6 +113,12 @@ def commit_import(
     reason = f"Import: {file_name}"
     try:
         with transaction.atomic(), history_context(user=user, reason=reason):
+            if _rows_it_may_write(importer, lock=True) != classified_from:
+                # Someone saved in the plan since the rows were classified; writing them would undo it.
+                fresh = (
+                    plan_importer(kind=importer.kind, plan=plan) if plan else county_importer(county=county)
+                )
+                raise ImportOutdated(preview_import(importer=fresh, data=data, file_name=file_name))
             importer.write(user=user, reason=reason)
     except (DatabaseError, ValidationError) as error:
         logger.warning("Import of %s failed and was rolled back: %s", file_name, error)
@@ -125,6 +134,24 @@ def commit_import(
         preview=preview, user=user, plan=plan, county=county, outcome=ImportRecord.Outcome.COMMITTED
     )
     return Committed(record=record, preview=preview)
+
+
+def _rows_it_may_write(importer: SheetImporter, *, lock: bool) -> list:
+    """The ids and versions of the rows an import may overwrite; with ``lock``, held until the
+    transaction ends, so that an edit posted during the write waits and then sees a new version.
+    """
+    plan = getattr(importer, "plan", None)
+    if plan is None:
+        querysets = [County.objects.filter(pk=importer.county.pk).values_list("pk")]
+    else:
+        querysets = [
+            Plan.objects.filter(pk=plan.pk).values_list("pk", "updated_at"),
+            *(
+                model.objects.filter(plan=plan).order_by("pk").values_list("pk", "updated_at")
+                for model in (PriorityArea, Goal, Activity)
+            ),
+        ]
+    return [list(lock_rows(queryset) if lock else queryset) for queryset in querysets]
 
 
 def _describe(error: Exception) -> str:

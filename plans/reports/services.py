@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from planportal.lib import pdf
 from planportal.lib.history import history_context
+from planportal.lib.locking import lock_rows
 from plans.models import FollowUpReport, Plan
 from plans.reports.data import ReportData, build_report
 
@@ -60,8 +61,15 @@ def render_report_pdf(plan: Plan, year: int, *, report: FollowUpReport | None = 
     return pdf.html_to_pdf(render_report_html(report_data(plan, year, report=report)))
 
 
-def _locked_report(plan: Plan, year: int) -> FollowUpReport | None:
-    return FollowUpReport.objects.select_for_update().filter(plan=plan, year=year).first()
+def _locked_report(plan: Plan, year: int, *, creating: bool = False) -> FollowUpReport | None:
+    """The report as committed now, held until the transaction ends: two approvals (or an
+    approval and a return) wait for each other, and the second finds the status the first left.
+
+    ``creating``: the plan row is held first, so that two first submits do not both insert it.
+    """
+    if creating:
+        lock_rows(Plan.objects.filter(pk=plan.pk)).first()
+    return lock_rows(FollowUpReport.objects.filter(plan=plan, year=year)).first()
 
 
 def _require(report: FollowUpReport | None, allowed: set[str], message: str) -> FollowUpReport:
@@ -75,7 +83,7 @@ def submit_report(*, plan: Plan, year: int, user) -> FollowUpReport:
     if year not in plan.years:
         raise ReportFlowError(_("The plan has no report for that year."))
     with transaction.atomic(), history_context(user=user, reason="Inskickad för godkännande"):
-        report = _locked_report(plan, year)
+        report = _locked_report(plan, year, creating=True)
         if report is None:
             report = FollowUpReport(plan=plan, year=year)
         elif report.status not in (Status.DRAFT, Status.RETURNED):
