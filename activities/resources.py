@@ -23,7 +23,10 @@ from planportal.lib.spreadsheets import Column, Sheet
 from planportal.lib.swedish import parse_number
 from plans.imports.base import (
     CHANGED,
+    COUNTY_COLUMN,
     NEW,
+    PLAN_COLUMN,
+    TARGET_KEYS,
     UNCHANGED,
     FieldChange,
     RowResult,
@@ -33,6 +36,7 @@ from plans.imports.base import (
     parse_date,
     plain_int,
     same_text,
+    target_errors,
     text_key,
     validation_errors,
 )
@@ -93,6 +97,8 @@ class ActivityMatrixImporter(SheetImporter):
         Column("start_date", "Start", ("startdatum", "start date")),
         Column("end_date", "Slut", ("slutdatum", "end", "end date")),
         Column("id", "Id", ("aktivitets-id", "activity id")),
+        PLAN_COLUMN,
+        COUNTY_COLUMN,
     )
 
     def __init__(self, *, plan: Plan) -> None:
@@ -123,6 +129,10 @@ class ActivityMatrixImporter(SheetImporter):
             title = as_text(values.get("title"))
             result = RowResult(number=row.number, label=title.splitlines()[0] if title else "")
             results.append(result)
+            for found in target_errors(values, county=self.plan.county, plan=self.plan):
+                result.error(found.column, found.message)
+            if result.errors:
+                continue
             if not title:
                 result.error(self.headers["title"], _("The activity has no title."))
                 continue
@@ -208,7 +218,10 @@ class ActivityMatrixImporter(SheetImporter):
                     )
         area_key = old_area
         if "priority_area" in sheet.headers or section:
-            area_key = self.areas.key_for(values.get("priority_area") or section)
+            try:
+                area_key = self.areas.key_for(values.get("priority_area") or section)
+            except ValidationError as error:
+                result.error(self.headers["priority_area"], " ".join(error.messages))
         goals = None
         if "goal_codes" in sheet.headers:
             goals = self._goals(values.get("goal_codes"), result)
@@ -295,7 +308,7 @@ class ActivityMatrixImporter(SheetImporter):
 
 def activity_export(plan: Plan) -> tuple[list[str], list[list]]:
     """The plan's activity matrix in the import format."""
-    headers = [column.header for column in ActivityMatrixImporter.columns]
+    headers = [column.header for column in ActivityMatrixImporter.columns if column.key not in TARGET_KEYS]
     activities = (
         plan.activities.select_related("priority_area")
         .prefetch_related("goals")

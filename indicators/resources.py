@@ -21,9 +21,11 @@ from planportal.lib.spreadsheets import Column, Sheet
 from planportal.lib.swedish import parse_number
 from plans.imports.base import (
     CHANGED,
+    COUNTY_COLUMN,
     ERROR,
     NEW,
     SKIPPED,
+    TARGET_KEYS,
     UNCHANGED,
     FieldChange,
     RowResult,
@@ -31,6 +33,7 @@ from plans.imports.base import (
     as_text,
     display,
     plain_int,
+    target_errors,
     text_key,
 )
 from plans.imports.integration import RecordedImportResource, SwedishDecimalWidget
@@ -109,7 +112,10 @@ class IndicatorValueImporter(SheetImporter):
         # Written on export for people to read; not read back.
         Column("kpi_name", "indikatorns namn", ("indikatornamn", "kpi name")),
         Column("area_name", "områdets namn", ("kommunnamn", "area name", "municipality name")),
+        COUNTY_COLUMN,
     )
+    # Values are checked field by field and written in bulk: far more rows fit in a request.
+    max_rows = 100_000
 
     def __init__(self, *, county: County) -> None:
         self.county = county
@@ -198,6 +204,8 @@ class IndicatorValueImporter(SheetImporter):
     def _read_row(self, values, indicators, areas, result):
         """(indicator, area, year, gender, value) of a row; errors go to ``result``."""
         headers = self.headers
+        for found in target_errors(values, county=self.county):
+            result.error(found.column, found.message)
         kpi = as_text(values.get("kpi"))
         indicator = indicators.get(text_key(kpi))
         if indicator is None:
@@ -268,7 +276,7 @@ def indicator_value_export(county: County) -> tuple[list[str], list[list]]:
     the country. Rows are plain tuples, sorted here: indicator, the county first, then
     municipalities by code and sub-regions by name, year, gender.
     """
-    headers = [column.header for column in IndicatorValueImporter.columns]
+    headers = [column.header for column in IndicatorValueImporter.columns if column.key not in TARGET_KEYS]
     municipalities = {
         pk: (code, name)
         for pk, code, name in Municipality.objects.filter(county=county).values_list("pk", "code", "name")

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from planportal.lib.swedish import format_number, parse_number
-from planportal.lib.textdiff import normalise_text
+from planportal.lib.textdiff import normalise_text, strip_control_characters
 
 
 class MoneyField(forms.DecimalField):
@@ -37,11 +37,45 @@ class MoneyField(forms.DecimalField):
         return value
 
 
-class EditForm(forms.ModelForm):
+class CleanTextMixin:
+    """Removes control characters (NUL and the like) from everything the form was sent, before
+    any field sees it.
+
+    A person cannot see them, so refusing the form would leave them nothing to correct; kept,
+    a NUL makes PostgreSQL refuse the row (a 500) while SQLite stores it, and the xlsx export
+    cannot write them. Use it in every form that takes text.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = without_control_characters(self.data)
+
+
+def without_control_characters(data):
+    """A copy of submitted form data (a QueryDict or a dict) with control characters removed."""
+    if hasattr(data, "setlist"):
+        cleaned = data.copy()
+        for key, values in data.lists():
+            cleaned.setlist(key, [_strip(value) for value in values])
+        return cleaned
+    return {key: _strip(value) for key, value in data.items()}
+
+
+def _strip(value):
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, (list, tuple)):
+        return [_strip(item) for item in value]
+    return value
+
+
+class EditForm(CleanTextMixin, forms.ModelForm):
     """A model form with a change reason, lost-update detection and scoped constraints.
 
     Every text is stored in one normal form (``normalise_text``), so that saving the
-    form untouched changes nothing and writes no version.
+    form untouched changes nothing and writes no version; control characters are removed
+    before the fields are cleaned (``CleanTextMixin``).
 
     ``scope_fields`` are set by the view (the plan a goal belongs to, …) rather than
     typed by the user; they still take part in unique-constraint validation, so that

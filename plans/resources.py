@@ -16,7 +16,10 @@ from import_export import fields, widgets
 from planportal.lib.spreadsheets import Column, Sheet
 from plans.imports.base import (
     CHANGED,
+    COUNTY_COLUMN,
     NEW,
+    PLAN_COLUMN,
+    TARGET_KEYS,
     UNCHANGED,
     FieldChange,
     RowResult,
@@ -25,6 +28,7 @@ from plans.imports.base import (
     display,
     plain_int,
     same_text,
+    target_errors,
     text_key,
     validation_errors,
 )
@@ -64,12 +68,17 @@ class PriorityAreas:
         self.new: dict[str, str] = {}
 
     def key_for(self, name: str | None) -> str | None:
+        """The key of the area called ``name``; a new name is checked against the model here, in
+        the preview, and raises ValidationError (too long, …) rather than failing when written."""
         key = priority_area_key(name)
         if not key:
             return None
         if key not in self.known and key not in self.new:
             cleaned = _AREA_PREFIX.sub("", name or "").strip()
-            self.new[key] = cleaned[:1].upper() + cleaned[1:]
+            cleaned = cleaned[:1].upper() + cleaned[1:]
+            area = PriorityArea(plan=self.plan, name=cleaned, position=len(self.known) + len(self.new))
+            area.full_clean(exclude=["plan"], validate_unique=False, validate_constraints=False)
+            self.new[key] = cleaned
         return key
 
     def name(self, key: str | None) -> str:
@@ -146,6 +155,8 @@ class GoalImporter(SheetImporter):
         Column("priority_area", "Insatsområde", ("priority area",)),
         Column("background", "Beskrivning", ("description", "bakgrund", "background")),
         Column("responsible", "Ansvar", ("responsible", "ansvarig")),
+        PLAN_COLUMN,
+        COUNTY_COLUMN,
     )
     text_fields = ("title", "background", "responsible")
 
@@ -166,6 +177,10 @@ class GoalImporter(SheetImporter):
             code = as_text(values.get("code"))
             result = RowResult(number=row.number, label=code)
             results.append(result)
+            for found in target_errors(values, county=self.plan.county, plan=self.plan):
+                result.error(found.column, found.message)
+            if result.errors:
+                continue
             if not code:
                 result.error(headers["code"], _("The goal has no code."))
                 continue
@@ -211,7 +226,10 @@ class GoalImporter(SheetImporter):
                         % {"value": values["focus_area"]},
                     )
             if "priority_area" in sheet.headers:
-                area_key = self.areas.key_for(values.get("priority_area"))
+                try:
+                    area_key = self.areas.key_for(values.get("priority_area"))
+                except ValidationError as error:
+                    result.error(headers["priority_area"], " ".join(error.messages))
             try:
                 goal.full_clean(exclude=["plan", "priority_area"], validate_unique=False)
             except ValidationError as error:
@@ -261,7 +279,7 @@ class GoalImporter(SheetImporter):
 
 def goal_export(plan: Plan) -> tuple[list[str], list[list]]:
     """The plan's goals in the import format."""
-    headers = [column.header for column in GoalImporter.columns]
+    headers = [column.header for column in GoalImporter.columns if column.key not in TARGET_KEYS]
     rows = []
     goals = plan.goals.select_related("focus_area", "priority_area").order_by("position", "code")
     for goal in goals:

@@ -12,26 +12,37 @@ Writing escapes text that a spreadsheet would run as a formula.
 
 import csv
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from planportal.lib.swedish import format_number
+from planportal.lib.textdiff import CONTROL_CHARACTERS, strip_control_characters
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 # A zip packs XML tightly; more than this unpacked is not a plan but a zip bomb.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Rows below the header row that one request reads; the importers set lower limits of their own
+# (docs: README, "Importing and exporting spreadsheets").
 MAX_DATA_ROWS = 100_000
 # The header row is looked for among the first rows, below any title rows.
 HEADER_SEARCH_ROWS = 20
+# A quoted CSV cell that runs over more lines than this is a quotation mark left open.
+MAX_LINES_PER_CELL = 1000
 CSV_DELIMITERS = (";", ",", "\t")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# The csv module refuses a cell over 131 072 characters as an error of the whole file. A cell
+# may be as long as the file; what fits in a field is the model's to say, with row and column.
+csv.field_size_limit(MAX_FILE_BYTES)
 
 _IMAGE_MAGIC = {
     b"\x89PNG\r\n\x1a\n": "PNG",
@@ -41,6 +52,8 @@ _IMAGE_MAGIC = {
     b"%PDF": "PDF",
 }
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# How Excel writes a control character in an xlsx cell: _x000B_ for Word's line break.
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class SpreadsheetError(Exception):
@@ -82,22 +95,81 @@ class Sheet:
     headers: dict[str, str]  # column key → header as written in the file
     ignored_headers: list[str] = field(default_factory=list)
     rows: list[SheetRow] = field(default_factory=list)
+    # (row number, header) of the cells whose control characters were removed
+    cleaned_cells: list[tuple[int, str]] = field(default_factory=list)
 
 
-def read_sheet(data: bytes, file_name: str, columns: Sequence[Column]) -> Sheet:
-    """Find the header row among ``columns`` and return the rows below it."""
+def file_size_error(size: int) -> str:
+    """The message for a file over MAX_FILE_BYTES, in bytes: "10,0 MB" would hide 10 MiB + 1 byte."""
+    return _(
+        "The file is too large: %(size)s bytes, and at most %(limit)s bytes (%(megabytes)s MB) "
+        "can be imported. Split it into smaller files."
+    ) % {
+        "size": format_number(size),
+        "limit": format_number(MAX_FILE_BYTES),
+        "megabytes": MAX_FILE_BYTES // (1024 * 1024),
+    }
+
+
+def row_limit_error(limit: int) -> str:
+    return _(
+        "The file has more than %(limit)s rows, and at most %(limit)s rows can be imported at a time. "
+        "Split the file into smaller files and import them one after the other."
+    ) % {"limit": format_number(limit)}
+
+
+def read_sheet(
+    data: bytes, file_name: str, columns: Sequence[Column], *, max_rows: int = MAX_DATA_ROWS
+) -> Sheet:
+    """Find the header row among ``columns`` and return the rows below it, at most ``max_rows``."""
     if len(data) > MAX_FILE_BYTES:
-        raise SpreadsheetError(
-            _("The file is %(size)s; the largest file that can be imported is %(limit)s.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_FILE_BYTES)}
-        )
+        raise SpreadsheetError(file_size_error(len(data)))
     if not data.strip():
         raise SpreadsheetError(_("The file is empty."))
     file_type = sniff_file_type(data, file_name)
-    grids = _xlsx_grids(data, file_name) if file_type == "xlsx" else _csv_grids(data)
+    if file_type == "xlsx":
+        grid, header = _best_header(_xlsx_grids(data, file_name, max_rows=max_rows), columns)
+        records: Iterable[list] = grid.rows
+        cleaned = grid.cleaned
+    else:
+        text = _csv_text(data)
+        heads = _csv_heads(text)
+        head, header = _best_header(heads.values(), columns)
+        delimiter = next(key for key, value in heads.items() if value is head)
+        cleaned = set()
+        records = _csv_records(text, delimiter, cleaned)
+    header_index, mapping, ignored, grid_header = header
+    sheet = Sheet(
+        file_type=file_type,
+        header_row=header_index + 1,
+        headers={key: _text(grid_header[index]) for key, index in mapping.items()},
+        ignored_headers=ignored,
+    )
+    # A repeated header row is a copy of the header row.
+    header_cells = {index: _text(grid_header[index]).casefold() for index in mapping.values()}
+    columns_of = {index: key for key, index in mapping.items()}
+    for offset, cells in enumerate(records, start=1):
+        if offset <= header_index + 1:
+            continue
+        values = {key: _clean(cells[index]) if index < len(cells) else None for key, index in mapping.items()}
+        row = SheetRow(number=offset, values=values)
+        if row.is_empty() or _repeats_header(cells, header_cells):
+            continue
+        sheet.rows.append(row)
+        if len(sheet.rows) > max_rows:
+            raise SpreadsheetError(row_limit_error(max_rows))
+    for row_index, column_index in sorted(cleaned):
+        if row_index > header_index and column_index in columns_of:
+            sheet.cleaned_cells.append((row_index + 1, sheet.headers[columns_of[column_index]]))
+    return sheet
+
+
+def _best_header(grids: Iterable["_Grid"], columns: Sequence[Column]) -> tuple["_Grid", tuple]:
+    """The grid (one per worksheet or CSV separator) with the best header row, and that row:
+    (row index, column key → cell index, ignored headers, header cells)."""
     best = None
     for grid in grids:
-        found = _find_header(grid, columns)
+        found = _find_header(grid.rows, columns)
         if found and (best is None or found[1] > best[1][1]):
             best = (grid, found)
     if best is None:
@@ -106,52 +178,63 @@ def read_sheet(data: bytes, file_name: str, columns: Sequence[Column]) -> Sheet:
             _("No header row was found in the file. The columns should be: %(columns)s.")
             % {"columns": expected}
         )
-    grid, (header_index, _score, mapping, ignored) = best
+    grid, (header_index, _score, mapping, ignored, duplicate) = best
+    header_cells = grid.rows[header_index]
+    if duplicate:
+        raise SpreadsheetError(_duplicate_header_error(header_cells, columns, duplicate))
     missing = [column.header for column in columns if column.required and column.key not in mapping]
     if missing:
         raise SpreadsheetError(
             _("The file lacks the column(s) %(missing)s. Found columns: %(found)s.")
             % {
                 "missing": ", ".join(missing),
-                "found": ", ".join(str(cell) for cell in grid[header_index] if _text(cell)) or "–",
+                "found": ", ".join(str(cell) for cell in header_cells if _text(cell)) or "–",
             }
         )
-    sheet = Sheet(
-        file_type=file_type,
-        header_row=header_index + 1,
-        headers={key: _text(grid[header_index][index]) for key, index in mapping.items()},
-        ignored_headers=ignored,
-    )
-    # A repeated header row is a copy of the header row.
-    header_cells = {index: _text(grid[header_index][index]).casefold() for index in mapping.values()}
-    for offset, cells in enumerate(grid[header_index + 1 :], start=header_index + 2):
-        values = {key: _clean(cells[index]) if index < len(cells) else None for key, index in mapping.items()}
-        row = SheetRow(number=offset, values=values)
-        if row.is_empty() or _repeats_header(cells, header_cells):
-            continue
-        sheet.rows.append(row)
-        if len(sheet.rows) > MAX_DATA_ROWS:
-            raise SpreadsheetError(
-                _("The file has more than %(limit)s rows. Split it into smaller files.")
-                % {"limit": f"{MAX_DATA_ROWS:,}".replace(",", "\u00a0")}
+    return grid, (header_index, mapping, ignored, header_cells)
+
+
+def _duplicate_header_error(cells: list, columns: Sequence[Column], duplicate: tuple[str, int, int]) -> str:
+    key, first, second = duplicate
+    names = {
+        "first": _text(cells[first]),
+        "second": _text(cells[second]),
+        "first_column": _column_letter(first + 1),
+        "second_column": _column_letter(second + 1),
+        "column": next(column.header for column in columns if column.key == key),
+    }
+    if names["first"].casefold() == names["second"].casefold():
+        return (
+            _(
+                "The header row has the column “%(first)s” twice (columns %(first_column)s and "
+                "%(second_column)s), and only one of them could be read. Remove or rename one of them."
             )
-    return sheet
+            % names
+        )
+    return (
+        _(
+            "The columns “%(first)s” (%(first_column)s) and “%(second)s” (%(second_column)s) both mean "
+            "%(column)s, and only one of them could be read. Remove or rename one of them."
+        )
+        % names
+    )
 
 
-def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list]]:
+def read_table(data: bytes, file_name: str, *, max_rows: int = MAX_DATA_ROWS) -> tuple[list[str], list[list]]:
     """Headers and rows of a spreadsheet of unknown columns: the header row is the first row
     (below any title rows) with at least two filled cells. Used where the columns are not ours
     to know, as in the admin's import."""
     if len(data) > MAX_FILE_BYTES:
-        raise SpreadsheetError(
-            _("The file is %(size)s; the largest file that can be imported is %(limit)s.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(MAX_FILE_BYTES)}
-        )
+        raise SpreadsheetError(file_size_error(len(data)))
     file_type = sniff_file_type(data, file_name)
-    grids = _xlsx_grids(data, file_name)[:1] if file_type == "xlsx" else _csv_grids(data)
-    best: tuple[int, list[list], int] | None = None
+    if file_type == "xlsx":
+        grids = _xlsx_grids(data, file_name, max_rows=max_rows)[:1]
+    else:
+        text = _csv_text(data)
+        grids = list(_csv_heads(text).values())
+    best: tuple[int, _Grid, int] | None = None
     for grid in grids:
-        for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        for index, cells in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
             filled = sum(1 for cell in cells if _text(cell))
             if filled >= 2:
                 if best is None or filled > best[0]:
@@ -160,15 +243,28 @@ def read_table(data: bytes, file_name: str) -> tuple[list[str], list[list]]:
     if best is None:
         raise SpreadsheetError(_("No header row was found in the file."))
     _filled, grid, index = best
-    headers = [_text(cell) for cell in grid[index]]
+    headers = [_text(cell) for cell in grid.rows[index]]
     while headers and not headers[-1]:
         headers.pop()
+    seen: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        if header and header.casefold() in seen:
+            first = seen[header.casefold()]
+            raise SpreadsheetError(
+                _duplicate_header_error(headers, [Column("", header)], ("", first, position))
+            )
+        seen[header.casefold()] = position
+    records = grid.rows if file_type == "xlsx" else _csv_records(text, grid.delimiter, set())
     rows = []
-    for cells in grid[index + 1 :]:
+    for offset, cells in enumerate(records):
+        if offset <= index:
+            continue
         values = [_clean(cell) for cell in cells[: len(headers)]]
         values.extend([None] * (len(headers) - len(values)))
         if any(value is not None for value in values):
             rows.append(values)
+            if len(rows) > max_rows:
+                raise SpreadsheetError(row_limit_error(max_rows))
     return headers, rows
 
 
@@ -196,7 +292,17 @@ def sniff_file_type(data: bytes, file_name: str) -> str:
     raise SpreadsheetError(_("The file is neither an Excel workbook (.xlsx) nor a text file (.csv)."))
 
 
-def _xlsx_grids(data: bytes, file_name: str) -> list[list[list]]:
+@dataclass
+class _Grid:
+    """A worksheet, or a CSV file read with one separator: rows of cells."""
+
+    rows: list[list]
+    # (row index, column index) of cells whose control characters were removed
+    cleaned: set[tuple[int, int]] = field(default_factory=set)
+    delimiter: str = ""
+
+
+def _xlsx_grids(data: bytes, file_name: str, *, max_rows: int) -> list[_Grid]:
     import openpyxl
 
     if file_name.lower().endswith((".xlsm", ".xltm")):
@@ -219,6 +325,7 @@ def _xlsx_grids(data: bytes, file_name: str) -> list[list[list]]:
     if unpacked > MAX_UNPACKED_BYTES:
         raise SpreadsheetError(_("The workbook is too large when unpacked. Split it into smaller files."))
     try:
+        _check_xlsx_rows(data, max_rows)
         # Not read-only: merged cells are only known to a fully loaded sheet.
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         grids = [_worksheet_grid(sheet) for sheet in workbook.worksheets]
@@ -232,29 +339,52 @@ def _xlsx_grids(data: bytes, file_name: str) -> list[list[list]]:
     return grids
 
 
+def _check_xlsx_rows(data: bytes, max_rows: int) -> None:
+    """Refuse a workbook with too many rows before loading it whole, which takes far longer than
+    streaming it. The sheet's recorded size answers at once; without one, rows are counted."""
+    import openpyxl
+
+    most = max_rows + HEADER_SEARCH_ROWS
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        for sheet in workbook.worksheets:
+            if sheet.max_row is not None and sheet.max_row <= most:
+                continue
+            filled = 0
+            for cells in sheet.iter_rows(values_only=True):
+                if any(cell is not None and cell != "" for cell in cells):
+                    filled += 1
+                    if filled > most:
+                        raise SpreadsheetError(row_limit_error(max_rows))
+    finally:
+        workbook.close()
+
+
 def _macro_error() -> SpreadsheetError:
     return SpreadsheetError(
         _("The workbook contains macros, which are not accepted. Save it as an ordinary .xlsx file.")
     )
 
 
-def _worksheet_grid(sheet) -> list[list]:
-    if sheet.max_row > MAX_DATA_ROWS + HEADER_SEARCH_ROWS * 5:
-        raise SpreadsheetError(
-            _("The file has more than %(limit)s rows. Split it into smaller files.")
-            % {"limit": f"{MAX_DATA_ROWS:,}".replace(",", "\u00a0")}
-        )
-    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+def _worksheet_grid(sheet) -> _Grid:
+    grid = _Grid(rows=[list(row) for row in sheet.iter_rows(values_only=True)])
     # A merged cell holds its value in the top-left cell only; the rows it spans share it.
     for merged in sheet.merged_cells.ranges:
-        if merged.min_row > len(grid):
+        if merged.min_row > len(grid.rows):
             continue
-        value = grid[merged.min_row - 1][merged.min_col - 1]
-        for row in range(merged.min_row, min(merged.max_row, len(grid)) + 1):
-            cells = grid[row - 1]
+        value = grid.rows[merged.min_row - 1][merged.min_col - 1]
+        for row in range(merged.min_row, min(merged.max_row, len(grid.rows)) + 1):
+            cells = grid.rows[row - 1]
             cells.extend([None] * (merged.max_col - len(cells)))
             for col in range(merged.min_col, merged.max_col + 1):
                 cells[col - 1] = value
+    for row_index, cells in enumerate(grid.rows):
+        for column_index, value in enumerate(cells):
+            if isinstance(value, str) and "_x" in value:
+                value = cells[column_index] = _XLSX_ESCAPE.sub(lambda match: chr(int(match[1], 16)), value)
+            if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+                cells[column_index] = strip_control_characters(value)
+                grid.cleaned.add((row_index, column_index))
     return grid
 
 
@@ -266,45 +396,107 @@ def _decode_text(data: bytes) -> str | None:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError:
                 return None
-    if b"\x00" in data[:8192]:
-        return None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         sample = text[:8192]
-        controls = sum(1 for char in sample if ord(char) < 32 and char not in "\t\r\n")
-        return None if controls > len(sample) / 100 else text
+        return None if _mostly_controls(sample) else text
     return None
 
 
-def _csv_grids(data: bytes) -> list[list[list]]:
+def _mostly_controls(text: str) -> bool:
+    """Binary data, or text in an encoding that is not the file's (UTF-16 without a BOM): a
+    stray control character in a cell is not."""
+    if not CONTROL_CHARACTERS.search(text):
+        return False
+    return len(CONTROL_CHARACTERS.findall(text)) > max(10, len(text) / 100)
+
+
+def _csv_text(data: bytes) -> str:
     text = _decode_text(data)
-    if text is None:
+    # Binary data after a textual start: control characters all through the file.
+    if text is None or _mostly_controls(text):
         raise SpreadsheetError(_("The file is neither an Excel workbook (.xlsx) nor a text file (.csv)."))
-    # Semicolons first: what Swedish Excel writes, and a one-column file parses the same with it.
-    # Another separator is tried only if it occurs; the header row decides between them.
+    return text
+
+
+def _csv_heads(text: str) -> dict[str, _Grid]:
+    """The first rows of the file read with each separator that may be the file's, for the header
+    row to decide between them.
+
+    Semicolons first: what Swedish Excel writes, and a one-column file parses the same with it.
+    Another separator is tried only if it occurs."""
     head = text[:65536]
     candidates = [CSV_DELIMITERS[0]] + [delimiter for delimiter in CSV_DELIMITERS[1:] if delimiter in head]
-    grids = []
+    heads = {}
     for delimiter in candidates:
+        reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
         try:
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            grids.append([list(row) for row in reader])
+            rows = [
+                [strip_control_characters(cell) for cell in row]
+                for row in itertools.islice(reader, HEADER_SEARCH_ROWS)
+            ]
         except csv.Error:
             continue
-    if not grids:
+        heads[delimiter] = _Grid(rows=rows, delimiter=delimiter)
+    if not heads:
         raise SpreadsheetError(_("The file is neither an Excel workbook (.xlsx) nor a text file (.csv)."))
-    return grids
+    return heads
 
 
-def _find_header(grid: list[list], columns: Sequence[Column]) -> tuple[int, int, dict, list] | None:
-    """(row index, score, column key → cell index, ignored headers) of the best header row."""
+def _csv_records(text: str, delimiter: str, cleaned: set[tuple[int, int]]) -> Iterator[list]:
+    """The file's rows, read strictly: a quotation mark that is never closed, or one that closes a
+    cell in the middle of its text, would silently merge rows or cells, so it is refused with the
+    number of the row where the cell began. Control characters are removed and their cells noted
+    in ``cleaned``."""
+    controls = CONTROL_CHARACTERS.search(text) is not None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    index = 0
+    line = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise SpreadsheetError(_quote_error(index + 1, str(error)))
+        if reader.line_num - line > MAX_LINES_PER_CELL:
+            raise SpreadsheetError(_quote_error(index + 1, "unexpected end of data"))
+        line = reader.line_num
+        if controls:
+            for column, cell in enumerate(cells):
+                if CONTROL_CHARACTERS.search(cell):
+                    cells[column] = strip_control_characters(cell)
+                    cleaned.add((index, column))
+        yield cells
+        index += 1
+
+
+def _quote_error(row: int, reason: str) -> str:
+    if "end of data" in reason:
+        return _(
+            'Row %(row)s has a quotation mark (") that is never closed, so the rest of the file would '
+            "be read into one cell. Close the quotation or remove the quotation mark, and try again."
+        ) % {"row": row}
+    return _(
+        'Row %(row)s cannot be read: a cell that begins with a quotation mark (") goes on after the '
+        "closing quotation mark. Put the whole cell in quotation marks and write a quotation mark "
+        'inside it as two ("").'
+    ) % {"row": row}
+
+
+def _find_header(
+    grid: list[list], columns: Sequence[Column]
+) -> tuple[int, int, dict, list, tuple | None] | None:
+    """(row index, score, column key → cell index, ignored headers, first duplicate) of the best
+    header row; the duplicate is (column key, first cell index, second cell index)."""
     best = None
     for index, cells in enumerate(grid[:HEADER_SEARCH_ROWS]):
         mapping: dict[str, int] = {}
         ignored = []
+        duplicate = None
         for position, cell in enumerate(cells):
             text = _text(cell)
             if not text:
@@ -314,10 +506,12 @@ def _find_header(grid: list[list], columns: Sequence[Column]) -> tuple[int, int,
                 ignored.append(text)
             elif column.key not in mapping:
                 mapping[column.key] = position
+            elif duplicate is None:
+                duplicate = (column.key, mapping[column.key], position)
         required = sum(1 for column in columns if column.required and column.key in mapping)
         score = required * 100 + len(mapping)
         if mapping and (best is None or score > best[1]):
-            best = (index, score, mapping, ignored)
+            best = (index, score, mapping, ignored, duplicate)
     return best
 
 

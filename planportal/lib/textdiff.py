@@ -8,15 +8,28 @@ from django.utils.safestring import SafeString, mark_safe
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
 _LINE_BREAK = re.compile(r"\r\n?")
+# C0 controls but tab and line breaks, DEL, and C1 controls: invisible, refused by PostgreSQL (NUL)
+# and by the xlsx format, and never meant by the person who typed or pasted them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Word's manual line break, the form feed and the C1 "next line" are line breaks to a reader.
+_BREAKING_CONTROLS = str.maketrans({"\x0b": "\n", "\x0c": "\n", "\x85": "\n"})
+
+
+def strip_control_characters(value: str) -> str:
+    """``value`` without control characters; the ones that break a line become a line break."""
+    if not CONTROL_CHARACTERS.search(value):
+        return value
+    return CONTROL_CHARACTERS.sub("", value.translate(_BREAKING_CONTROLS))
 
 
 def normalise_text(value: str) -> str:
-    """One spelling of a text: LF line endings, no white space at the end of a line or the text.
+    """One spelling of a text: LF line endings, no white space at the end of a line or the text,
+    no control characters.
 
     Browsers send CRLF from a textarea and spreadsheets may hold either; without this an
     untouched field would differ from the stored one and become a new version.
     """
-    lines = _LINE_BREAK.sub("\n", value).split("\n")
+    lines = _LINE_BREAK.sub("\n", strip_control_characters(value)).split("\n")
     return "\n".join(line.rstrip() for line in lines).rstrip()
 
 

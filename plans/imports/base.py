@@ -96,6 +96,9 @@ class SheetImporter:
 
     kind: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
+    # The most rows one request previews and writes in a few seconds (README, docs/benchmarks.md);
+    # larger files are refused with a message to split them, until imports run as background jobs.
+    max_rows: ClassVar[int] = 5_000
 
     def classify(self, sheet: Sheet) -> list[RowResult]:
         raise NotImplementedError
@@ -109,6 +112,76 @@ class SheetImporter:
 
     def column_header(self, key: str) -> str:
         return next(column.header for column in self.columns if column.key == key)
+
+
+# Optional columns naming what a row belongs to, as an admin's export or a county's own sheet
+# may have them. A row of another plan or county is refused rather than imported into this one.
+PLAN_COLUMN = Column("plan", "Plan", ("handlingsplan", "plan id", "plan-id", "planens id"))
+COUNTY_COLUMN = Column("county", "Län", ("county", "lan", "länskod", "län-kod", "länsbokstav"))
+# Exports leave them out: an exported matrix may be imported into the next plan.
+TARGET_KEYS = {PLAN_COLUMN.key, COUNTY_COLUMN.key}
+
+
+def county_keys(county) -> set[str]:
+    """Every way a cell may name a county: BD, 25, 0025, Norrbottens län, Norrbotten, Region Norrbotten."""
+    names = {county.letter_code, county.code, f"00{county.code}", county.name, county.region_name}
+    if county.name.casefold().endswith(" län"):
+        short = county.name[: -len(" län")]
+        names.update({short, short.removesuffix("s")})
+    return {text_key(name) for name in names if name}
+
+
+def target_errors(values: dict[str, Any], *, county, plan=None) -> list[CellError]:
+    """Errors for a row whose Plan or Län column names another plan or county than the one being
+    imported into. The file's own words are quoted; nothing of the other plan is looked up."""
+    errors = []
+    raw_plan = values.get("plan")
+    if plan is not None and raw_plan is not None and raw_plan != "":
+        text = as_text(raw_plan)
+        try:
+            same = plain_int(raw_plan) == plan.pk
+        except (TypeError, ValueError):
+            same = text_key(text) == text_key(plan.title)
+        if not same:
+            errors.append(
+                CellError(
+                    PLAN_COLUMN.header,
+                    _("The row belongs to the plan “%(value)s”, not to %(plan)s.")
+                    % {"value": text, "plan": plan.title},
+                )
+            )
+    raw_county = values.get("county")
+    if raw_county is not None and raw_county != "":
+        text = as_text(raw_county)
+        key = text_key(text.zfill(2) if text.isdigit() and len(text) < 2 else text)
+        if key not in county_keys(county):
+            errors.append(
+                CellError(
+                    COUNTY_COLUMN.header,
+                    _("The row belongs to the county “%(value)s”, not to %(county)s.")
+                    % {"value": text, "county": county.name},
+                )
+            )
+    return errors
+
+
+def cleaned_cells_note(sheet: Sheet, shown: int = 10) -> list[str]:
+    """A note naming the cells whose invisible control characters (NUL and the like) were removed."""
+    if not sheet.cleaned_cells:
+        return []
+    cells = ", ".join(
+        _("row %(row)s (%(column)s)") % {"row": row, "column": column}
+        for row, column in sheet.cleaned_cells[:shown]
+    )
+    if len(sheet.cleaned_cells) > shown:
+        cells += " " + _("and %(count)s more") % {"count": format_number(len(sheet.cleaned_cells) - shown)}
+    return [
+        _(
+            "Invisible control characters, which cannot be stored, were removed from these cells: "
+            "%(cells)s. Check the preview of their text."
+        )
+        % {"cells": cells}
+    ]
 
 
 def display(value: Any) -> str:

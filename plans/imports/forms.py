@@ -1,9 +1,7 @@
 from django import forms
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from planportal.lib.spreadsheets import MAX_FILE_BYTES
+from planportal.lib.spreadsheets import MAX_FILE_BYTES, file_size_error
 from plans.models import ImportRecord
 
 
@@ -17,10 +15,7 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is %(size)s; the largest file that can be imported is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(MAX_FILE_BYTES)}
-            )
+            raise forms.ValidationError(file_size_error(upload.size))
         self.file_bytes = upload.read()
         return upload
 

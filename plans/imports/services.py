@@ -19,7 +19,7 @@ from indicators.resources import IndicatorValueImporter, indicator_value_export
 from planportal.lib.history import history_context
 from planportal.lib.locking import lock_rows
 from planportal.lib.spreadsheets import SpreadsheetError, read_sheet, write_csv, write_xlsx
-from plans.imports.base import NEW, Preview, SheetImporter
+from plans.imports.base import NEW, Preview, SheetImporter, cleaned_cells_note
 from plans.models import County, Goal, ImportRecord, Plan, PriorityArea
 from plans.resources import GoalImporter, goal_export
 
@@ -64,7 +64,7 @@ def preview_import(*, importer: SheetImporter, data: bytes, file_name: str) -> P
     """Read the file and classify every row; writes nothing."""
     preview = Preview(kind=importer.kind, file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     try:
-        sheet = read_sheet(data, file_name, importer.columns)
+        sheet = read_sheet(data, file_name, importer.columns, max_rows=importer.max_rows)
     except SpreadsheetError as error:
         preview.error = str(error)
         return preview
@@ -80,6 +80,7 @@ def preview_import(*, importer: SheetImporter, data: bytes, file_name: str) -> P
             _("These columns are not part of the format and were not read: %(columns)s.")
             % {"columns": ", ".join(f"”{header}”" for header in sheet.ignored_headers)}
         )
+    preview.notes.extend(cleaned_cells_note(sheet))
     preview.notes.extend(importer.notes())
     return preview
 

@@ -51,13 +51,16 @@ class Target:
             return services.plan_importer(kind=kind, plan=self.plan)
         return services.county_importer(county=self.county)
 
-    def formats(self) -> list[tuple[str, tuple]]:
+    def formats(self) -> list[tuple[str, tuple, str]]:
+        """(title, columns, most rows per file) of each format this target takes."""
         if self.plan:
-            return [
-                (_("Activity matrix"), services.PLAN_KINDS[ImportRecord.Kind.ACTIVITIES].columns),
-                (_("Goals"), services.PLAN_KINDS[ImportRecord.Kind.GOALS].columns),
+            importers = [
+                (_("Activity matrix"), services.PLAN_KINDS[ImportRecord.Kind.ACTIVITIES]),
+                (_("Goals"), services.PLAN_KINDS[ImportRecord.Kind.GOALS]),
             ]
-        return [(_("Indicator values"), services.IndicatorValueImporter.columns)]
+        else:
+            importers = [(_("Indicator values"), services.IndicatorValueImporter)]
+        return [(title, importer.columns, format_number(importer.max_rows)) for title, importer in importers]
 
     def recent_imports(self):
         records = ImportRecord.objects.select_related("user").order_by("-created_at")

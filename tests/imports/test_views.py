@@ -264,7 +264,7 @@ BAD_ACTIVITY_FILES = [
     (
         "matris.csv",
         b"Aktivitet;Budget\r\n" + b"x" * (10 * 1024 * 1024),
-        "den största fil som kan importeras är 10,0",
+        "Filen är för stor: 10\u00a0485\u00a0778 byte, och högst 10\u00a0485\u00a0760 byte (10 MB)",
     ),
     (
         "matris.csv",
