@@ -62,11 +62,21 @@ def build_county(letter: str, code: str, name: str, *, editor, indicator) -> dic
     return {"county": county, "tree": tree, "report": report, "pdf": content}
 
 
-@pytest.fixture
-def two_counties(db) -> dict:
+def build_two_counties() -> dict:
     editor = UserFactory(username="redaktor")
     indicator = IndicatorFactory(code="U90401", name="Självmord per 100 000 invånare")
     return {
         "BD": build_county("BD", "25", "Norrbottens län", editor=editor, indicator=indicator),
         "AC": build_county("AC", "24", "Västerbottens län", editor=editor, indicator=indicator),
     }
+
+
+@pytest.fixture
+def two_counties(db) -> dict:
+    return build_two_counties()
+
+
+@pytest.fixture
+def committed_counties(transactional_db) -> dict:
+    """The same rows, committed, so that another process (pg_dump) sees them."""
+    return build_two_counties()
