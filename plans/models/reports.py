@@ -20,7 +20,8 @@ class FollowUpReport(TimeStampedModel):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reports", verbose_name=_("plan"))
+    # A plan with reports is archived, not deleted: an approved report and its PDF are a public record.
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports", verbose_name=_("plan"))
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     comment = models.TextField(

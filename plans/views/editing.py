@@ -1,13 +1,18 @@
 """Create, edit and delete plans, priority areas and goals."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from planportal.lib.history import save_with_history
+from planportal.lib.locking import lock_row
 from plans.forms import GoalForm, PlanForm, PriorityAreaForm
-from plans.models import County, Goal, PriorityArea
+from plans.models import County, Goal, Plan, PriorityArea
 from plans.permissions import editable_counties, get_plan_for_user, require_county_access
 from plans.views.common import delete_object, edit_object, plan_context
 
@@ -51,16 +56,46 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
     context = plan_context(plan, cancel_url=_plan_url(plan.pk))
-    # Deleting a plan would take its goals, activities and reports with it; they are
-    # deleted (and restorable) one by one first, or the plan is archived instead.
+    # A plan with follow-up reports is archived, never deleted: an approved report and its
+    # PDF are the county's record of the year (the database refuses it too, on_delete=PROTECT).
+    if plan.reports.exists():
+        return _plan_archive(request, plan, context)
+    # Deleting a plan would take its goals and activities with it; they are deleted (and
+    # restorable) one by one first, or the plan is archived instead.
     if plan.goals.exists() or plan.activities.exists():
         blocked = _("The plan still has goals or activities. Delete them first, or archive the plan.")
         status = 400 if request.method == "POST" else 200
         context.update(object=plan, blocked=blocked)
         return render(request, "plans/delete.html", context, status=status)
-    return delete_object(
-        request, plan, context=context, success_url=reverse("county_detail", args=[plan.county.letter_code])
-    )
+    try:
+        return delete_object(
+            request,
+            plan,
+            context=context,
+            success_url=reverse("county_detail", args=[plan.county.letter_code]),
+        )
+    except ProtectedError:
+        # A report was submitted for the plan while the page was open.
+        return _plan_archive(request, plan, context)
+
+
+def _plan_archive(request: HttpRequest, plan: Plan, context: dict) -> HttpResponse:
+    """The delete page of a plan with reports: it offers to archive the plan instead."""
+    context.update(object=plan, archive=True, archived=plan.status == Plan.Status.ARCHIVED)
+    if request.method != "POST":
+        return render(request, "plans/delete.html", context)
+    if "archive" not in request.POST:
+        return render(request, "plans/delete.html", context, status=409)
+    with transaction.atomic():
+        current = lock_row(plan)
+        if current.status != Plan.Status.ARCHIVED:
+            current.status = Plan.Status.ARCHIVED
+            reason = request.POST.get("change_reason", "").replace("\x00", "").strip()[:300]
+            save_with_history(
+                current, reason=reason or _("Archived instead of deleted: the plan has follow-up reports.")
+            )
+    messages.success(request, _("Archived “%(object)s”.") % {"object": current})
+    return redirect(_plan_url(plan.pk))
 
 
 def _priority_area_for_user(request: HttpRequest, area_id: int) -> PriorityArea:

@@ -6,9 +6,14 @@ Each POST is tried by every persona; the database tells what happened.
 import hashlib
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db.models import ProtectedError
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from plans.models import FollowUpReport
+from planportal.lib.history import save_with_history
+from plans.models import FollowUpReport, Plan
 from tests.reports.conftest import pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -202,3 +207,112 @@ def test_it_does_not_approve_when_the_pdf_cannot_be_made(client, world, monkeypa
     assert "PDF-filen kunde inte skapas" in response.content.decode()
     report = FollowUpReport.objects.get(plan=world.plan, year=YEAR)
     assert (report.status, report.pdf.name, report.pdf_sha256) == (Status.SUBMITTED, "", "")
+
+
+# Protected approvals: a plan with reports is archived, never deleted, and the approved PDF stays.
+
+APPROVED_PDF = b"%PDF-1.7\n% the approved report, as the steering group approved it\n"
+
+
+@pytest.fixture
+def approved(world) -> FollowUpReport:
+    report = make_report(
+        world,
+        Status.APPROVED,
+        pdf_sha256=hashlib.sha256(APPROVED_PDF).hexdigest(),
+        approved_at=timezone.now(),
+    )
+    report.pdf.save("uppfoljning-2022-godkand.pdf", ContentFile(APPROVED_PDF))
+    return report
+
+
+def assert_approved_report_intact(client, world, report: FollowUpReport) -> None:
+    report.refresh_from_db()
+    assert report.status == Status.APPROVED
+    client.force_login(world.users["reader"])
+    response = client.get(url(world, "report_pdf"))
+    assert response.status_code == 200
+    assert response.content == APPROVED_PDF
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected_code"),
+    [
+        ("editor", 409),
+        ("staff", 409),
+        ("approver", 404),
+        ("reader", 404),
+        ("other_editor", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_it_deletes_the_plan_of_an_approved_report_for_nobody(
+    client, world, approved, persona, expected_code
+):
+    world.users["staff"].is_superuser = True
+    world.users["staff"].save()
+    response = world.login(client, persona).post(
+        reverse("plan_delete", args=[world.plan.pk]), {"change_reason": "Ska bort"}
+    )
+    assert response.status_code == expected_code
+    if expected_code == 409:
+        assert "Arkivera planen i stället" in response.content.decode()
+    world.plan.refresh_from_db()
+    assert world.plan.status != Plan.Status.ARCHIVED
+    assert_approved_report_intact(client, world, approved)
+
+
+def test_it_offers_archiving_instead_of_deleting_a_plan_with_reports(client, world, approved):
+    page = world.login(client, "editor").get(reverse("plan_delete", args=[world.plan.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "kan inte tas bort" in content
+    assert 'name="archive"' in content and "Arkivera" in content
+
+    response = client.post(
+        reverse("plan_delete", args=[world.plan.pk]), {"archive": "1", "change_reason": "Ersatt av ny plan"}
+    )
+    assert response.status_code == 302
+    world.plan.refresh_from_db()
+    assert world.plan.status == Plan.Status.ARCHIVED
+    latest = world.plan.history.latest()
+    assert (latest.history_user, latest.history_change_reason) == (world.users["editor"], "Ersatt av ny plan")
+    assert_approved_report_intact(client, world, approved)
+
+
+def test_it_refuses_to_delete_a_plan_with_reports_in_the_database_too(world, approved):
+    with pytest.raises(ProtectedError):
+        world.plan.delete()
+    assert_approved_report_intact(Client(), world, approved)
+
+
+def test_it_shows_staff_the_protected_error_in_the_admin(client, world, approved):
+    world.users["staff"].is_superuser = True
+    world.users["staff"].save()
+    client.force_login(world.users["staff"])
+    admin_url = reverse("admin:plans_plan_delete", args=[world.plan.pk])
+    page = client.get(admin_url)
+    assert page.status_code == 200
+    assert str(approved) in page.content.decode()
+    client.post(admin_url, {"post": "yes"})
+    assert Plan.objects.filter(pk=world.plan.pk).exists()
+    assert_approved_report_intact(client, world, approved)
+
+
+def test_it_restores_no_plan_version_that_would_strand_its_reports(client, world, approved):
+    plan = Plan.objects.get(pk=world.plan.pk)
+    old_end = plan.end_year
+    plan.start_year, plan.end_year = 2023, old_end
+    save_with_history(plan)  # a version whose period leaves out the 2022 report
+    plan.start_year = 2021
+    save_with_history(plan)
+    outdated = plan.history.filter(start_year=2023).get()
+    client.force_login(world.users["editor"])
+    response = client.post(
+        reverse("history_restore", args=["plan", plan.pk, outdated.history_id]),
+        follow=True,
+    )
+    assert "2022" in response.content.decode() and "utanför" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.start_year == 2021
+    assert_approved_report_intact(client, world, approved)
