@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 
 
 def pytest_configure(config) -> None:
@@ -15,6 +16,13 @@ def pytest_configure(config) -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Throttling counters (password-reset mails, PDF renders) start at zero in every test:
+    user ids repeat between tests, and the in-memory cache outlives each one."""
+    cache.clear()
 
 
 # Browser tests: Playwright drives Debian's Chromium (downloading browsers is not possible

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from plans.models import FollowUpReport, Plan
 from plans.permissions import Access, get_plan_for_user
-from plans.reports import services
+from plans.reports import live_pdf, services
 from plans.reports.data import build_report
 from plans.reports.forms import ReturnForm
 
@@ -80,10 +80,11 @@ def report_detail(request: HttpRequest, plan_id: int, year: int) -> HttpResponse
     return _detail(request, plan, access, year)
 
 
-def _pdf_response(request: HttpRequest, content: bytes, filename: str, *, frozen: bool) -> HttpResponse:
+def _pdf_response(request: HttpRequest, content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=filename)
-    response["Cache-Control"] = "private, max-age=3600" if frozen else "private, no-cache"
+    # Never kept on disk by the browser or a shared cache, approved or not (see SecurityHeadersMiddleware).
+    response["Cache-Control"] = "private, no-store"
     # The preview page waits for this cookie to stop saying "Creating PDF …".
     token = request.GET.get("download_token", "")
     if _TOKEN.match(token):
@@ -92,8 +93,26 @@ def _pdf_response(request: HttpRequest, content: bytes, filename: str, *, frozen
 
 
 def _live_pdf(request: HttpRequest, plan: Plan, year: int, report, filename: str) -> HttpResponse:
-    content = services.render_report_pdf(plan, year, report=report)
-    return _pdf_response(request, content, filename, frozen=False)
+    """The report as the plan stands now: from the cache while the plan is unchanged, else rendered
+    within the user's bounds (``plans.reports.live_pdf``)."""
+    digest = live_pdf.fingerprint(plan, year, report)
+    content = live_pdf.cached_pdf(plan, year, digest)
+    if content is None:
+        result = live_pdf.render_bounded(
+            request.user.pk, lambda: services.render_report_pdf(plan, year, report=report)
+        )
+        if isinstance(result, live_pdf.Refusal):
+            response = render(
+                request,
+                "plans/report/too_many_renders.html",
+                {"plan": plan, "year": year, "refusal": result},
+                status=429,
+            )
+            response["Retry-After"] = str(result.retry_after_seconds)
+            return response
+        content = result
+        live_pdf.store_pdf(plan, year, digest, content)
+    return _pdf_response(request, content, filename)
 
 
 @login_required
@@ -111,7 +130,7 @@ def report_pdf(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
                 status=500,
                 content_type="text/plain; charset=utf-8",
             )
-        return _pdf_response(request, content, filename, frozen=True)
+        return _pdf_response(request, content, filename)
     return _live_pdf(request, plan, year, report, filename)
 
 
