@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEPS := $(VENV)/.installed
 
-.PHONY: run test lint fmt migrations-check demo bench messages deploy-check deps clean
+.PHONY: run test lint fmt migrations-check demo bench loadtest messages deploy-check deps lock clean
 
 ## Run the app with demo data on SQLite at http://127.0.0.1:8000
 run: $(DEPS)
@@ -19,11 +19,23 @@ test: $(DEPS)
 
 deps: $(DEPS)
 
-$(DEPS): requirements.txt requirements-dev.txt
+# Installs exactly the pinned, hash-checked versions of requirements-dev.lock (which holds the
+# runtime pins of requirements.lock too); reinstalls when a lock file changes.
+$(DEPS): requirements.lock requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
+
+## Pin requirements*.txt into the lock files with hashes (LOCK_ARGS=--upgrade for newer versions)
+lock:
+	test -x $(VENV)/bin/pip-compile || { test -x $(PY) || $(PYTHON) -m venv $(VENV); $(PY) -m pip install --quiet pip-tools; }
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(LOCK_ARGS) \
+		--output-file requirements.lock requirements.txt
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+		--no-emit-find-links $(LOCK_ARGS) \
+		--output-file requirements-dev.lock requirements-dev.txt
 
 lint: $(DEPS)
 	$(VENV)/bin/ruff check .
@@ -48,6 +60,10 @@ demo: $(DEPS)
 bench: $(DEPS)
 	bash scripts/system-packages.sh run
 	$(PY) bench/run.py $(BENCH)
+
+## Load test: locust, 50 users for 2 minutes, against gunicorn and PostgreSQL with the national dataset
+loadtest: $(DEPS)
+	$(PY) loadtest/run.py
 
 ## Update the Swedish translations after changing interface text
 messages: $(DEPS)
