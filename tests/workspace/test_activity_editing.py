@@ -166,6 +166,29 @@ def test_it_deletes_an_activity_and_offers_it_for_restore(client, world):
     assert activity.title in deleted and "Dubblett" in deleted
 
 
+def test_it_does_not_delete_an_activity_changed_after_the_delete_page_was_opened(client, world):
+    activity = world.tree.activities[0]
+    world.login(client, "editor")
+    loaded = client.get(reverse("activity_delete", args=[activity.pk])).context["version"]
+
+    activity.refresh_from_db()
+    activity.title = "Omdöpt under tiden"
+    activity.save()
+
+    response = client.post(reverse("activity_delete", args=[activity.pk]), {"version": loaded})
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "Någon annan ändrade det här" in content and "Omdöpt under tiden" in content
+    assert Activity.objects.filter(pk=activity.pk).exists()
+
+    # Confirmed from the page as it is now, it goes.
+    response = client.post(
+        reverse("activity_delete", args=[activity.pk]), {"version": response.context["version"]}
+    )
+    assert response.status_code == 302
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+
+
 @pytest.mark.parametrize("persona", ["other_editor", "reader", "approver"])
 def test_it_does_not_let_others_delete(client, world, persona):
     activity = world.tree.activities[0]
