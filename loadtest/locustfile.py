@@ -128,8 +128,12 @@ class CountyUser(HttpUser):
         if not self.plans:
             return
         page = self.client.get(f"/planer/{random.choice(self.plans)}/", name="plan").text
+        # (activity id, version, current status) of each row's status form.
         self.rows = re.findall(
-            r'action="/aktiviteter/(\d+)/status/".*?name="version" value="([^"]*)"', page, flags=re.S
+            r'action="/aktiviteter/(\d+)/status/".*?name="version" value="([^"]*)".*?'
+            r'<option value="(\w+)" selected',
+            page,
+            flags=re.S,
         )
         self.activities = [int(pk) for pk in dict.fromkeys(re.findall(r'href="/aktiviteter/(\d+)/"', page))]
 
@@ -156,10 +160,11 @@ class CountyUser(HttpUser):
     def change_status(self) -> None:
         if not self.editor or not getattr(self, "rows", None):
             return
-        activity_id, version = self.pick(self.rows)
+        activity_id, version, current = self.pick(self.rows)
+        status = random.choice([status for status in STATUSES if status != current])
         with self.client.post(
             f"/aktiviteter/{activity_id}/status/",
-            {"status": random.choice(STATUSES), "version": version, "csrfmiddlewaretoken": self.csrf()},
+            {"status": status, "version": version, "csrfmiddlewaretoken": self.csrf()},
             headers={"HX-Request": "true", "X-CSRFToken": self.csrf()},
             name="status (htmx)",
             catch_response=True,

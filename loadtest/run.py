@@ -93,9 +93,12 @@ def prepare(password: str) -> None:
 def summarise(stats_csv: Path, outcomes: dict, findings, *, users: int, run_time: str, url: str) -> str:
     with open(stats_csv, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    chosen = [accounts()[index % len(accounts())] for index in range(users)]
+    editing = sum(1 for _name, mode in chosen if mode == "edit")
     lines = [
-        f"{users} logged-in users (30 editing sessions of ten counties' coordinators, 20 readers and "
-        f"steering-group members of ten other counties) for {run_time} against gunicorn "
+        f"{users} logged-in users ({editing} editing sessions, three per county, of the coordinators of "
+        f"{len({name for name, mode in chosen if mode == 'edit'})} counties; {users - editing} readers and "
+        f"steering-group members of other counties) for {run_time} against gunicorn "
         "(3 workers × 4 threads, DEBUG off) and PostgreSQL on 127.0.0.1, national dataset "
         f"(`{url.rsplit('/', 1)[-1]}`). Times in ms.",
         "",
