@@ -7,6 +7,7 @@ else by its title within the plan, so that an exported matrix imports back
 without change. A column that the file lacks leaves that field as it is.
 """
 
+import functools
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -69,8 +70,14 @@ STATUS_WORDS = {
 _CODE_SEPARATORS = re.compile(r"[,;\s]+")
 
 
+@functools.cache
+def _status_lookup() -> dict[str, str]:
+    # Built once: switching the language for every row cost more than the rest of the row.
+    return {**choice_lookup(Status.choices), **STATUS_WORDS}
+
+
 def parse_status(value: Any) -> str:
-    found = {**choice_lookup(Status.choices), **STATUS_WORDS}.get(text_key(str(value)))
+    found = _status_lookup().get(text_key(str(value)))
     if found is None:
         raise ValueError(value)
     return found

@@ -115,7 +115,7 @@ class IndicatorValueImporter(SheetImporter):
         COUNTY_COLUMN,
     )
     # Values are checked field by field and written in bulk: far more rows fit in a request.
-    max_rows = 100_000
+    max_rows = 50_000
 
     def __init__(self, *, county: County) -> None:
         self.county = county

@@ -96,9 +96,10 @@ class SheetImporter:
 
     kind: ClassVar[str]
     columns: ClassVar[tuple[Column, ...]]
-    # The most rows one request previews and writes in a few seconds (README, docs/benchmarks.md);
-    # larger files are refused with a message to split them, until imports run as background jobs.
-    max_rows: ClassVar[int] = 5_000
+    # The most rows one request previews and writes in about ten seconds on two cores, SQLite or
+    # PostgreSQL (README); a larger file is refused with a message to split it, until imports run
+    # as background jobs. Activities and goals are written one by one with their history.
+    max_rows: ClassVar[int] = 1_000
 
     def classify(self, sheet: Sheet) -> list[RowResult]:
         raise NotImplementedError

@@ -17,6 +17,9 @@ from planportal.lib.spreadsheets import SpreadsheetError, read_table, write_csv,
 from planportal.lib.swedish import parse_number
 from plans.models import ImportRecord
 
+# django-import-export imports row by row; larger files belong on the plan and county import pages.
+ADMIN_MAX_ROWS = 1_000
+
 
 class SwedishDecimalWidget(widgets.Widget):
     """Amounts and values as Swedish spreadsheets write them ("1 234,5", "450 000 kr")."""
@@ -42,7 +45,7 @@ class SwedishCSV(base_formats.CSV):
 
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
         data = in_stream if isinstance(in_stream, bytes) else in_stream.encode("utf-8")
-        headers, rows = read_table(data, "import.csv")
+        headers, rows = read_table(data, "import.csv", max_rows=ADMIN_MAX_ROWS)
         return tablib.Dataset(*rows, headers=headers)
 
     def export_data(self, dataset, **kwargs) -> bytes:
@@ -53,7 +56,7 @@ class CheckedXLSX(base_formats.XLSX):
     """xlsx, read through our reader: a title row may stand above the header row; macros are refused."""
 
     def create_dataset(self, in_stream, **kwargs) -> tablib.Dataset:
-        headers, rows = read_table(bytes(in_stream), "import.xlsx")
+        headers, rows = read_table(bytes(in_stream), "import.xlsx", max_rows=ADMIN_MAX_ROWS)
         return tablib.Dataset(*rows, headers=headers)
 
     def export_data(self, dataset, **kwargs) -> bytes:
