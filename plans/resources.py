@@ -35,7 +35,8 @@ from plans.imports.base import (
 from plans.imports.integration import RecordedImportResource
 from plans.models import FocusArea, Goal, ImportRecord, Plan, PriorityArea, TargetGroup
 
-_AREA_PREFIX = re.compile(r"^\s*insatsområde\s*[-–—:]?\s*", re.IGNORECASE)
+# "Insatsområde – Stärkt brukarmedverkan", but not the word "Insatsområdet" that starts a name.
+_AREA_PREFIX = re.compile(r"^\s*insatsområde(?![a-zåäöéü])\s*[-–—:]?\s*", re.IGNORECASE)
 
 
 def priority_area_key(name: str | None) -> str:

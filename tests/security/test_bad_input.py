@@ -1,5 +1,7 @@
 """Input that must never crash a page: huge or odd ids, odd query strings, wrong methods, htmx headers."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -233,3 +235,46 @@ def test_it_answers_a_json_body_on_a_form_endpoint_without_crashing(safe_client,
     response = safe_client.post(url, b'{"title": 1}', content_type="application/json")
     # request.POST is empty, so the view shows the unbound form; nothing is saved.
     assert response.status_code in (200, 400)
+
+
+# --- Control characters in form text: removed before the fields see them, on both databases ------
+
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def test_it_stores_no_nul_from_the_activity_form(safe_client, world):
+    activity = world.tree.activities[0]
+    world.login(safe_client, "editor")
+    url = reverse("activity_edit", args=[activity.pk])
+    form = safe_client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "goals"}
+    data.update(
+        {
+            "title": "Utbildning\x00 i suicidprevention",
+            "current_state": "Rad ett\x0bRad två\x07",
+            "status": "planned",
+            "change_reason": "Ny\x00 titel",
+            "budget": "",
+            "start_date": "",
+            "end_date": "",
+        }
+    )
+    response = safe_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    activity.refresh_from_db()
+    assert activity.title == "Utbildning i suicidprevention"
+    assert activity.current_state == "Rad ett\nRad två"
+    assert activity.history.latest().history_change_reason == "Ny titel"
+
+
+def test_it_stores_no_control_characters_from_the_follow_up_form(safe_client, world):
+    activity = world.tree.activities[1]
+    world.login(safe_client, "editor")
+    response = safe_client.post(
+        reverse("follow_up_create", args=[activity.pk]),
+        {"year": "2023", "status": "ongoing", "achieved": "Påbörjat\x00\x1b", "planning": "Fortsätter\x9b"},
+    )
+    assert response.status_code == 302
+    follow_up = activity.follow_ups.get(year=2023)
+    assert (follow_up.achieved, follow_up.planning) == ("Påbörjat", "Fortsätter")
+    assert not CONTROLS.search(follow_up.achieved + follow_up.planning)
