@@ -43,7 +43,7 @@ def check(since: datetime) -> Findings:
         history_change_reason__startswith="Status changed"
     )
     changed = history.objects.filter(reasons, history_date__gte=since)
-    for activity_id in changed.values_list("id", flat=True).distinct():
+    for activity_id in set(changed.values_list("id", flat=True)):
         versions = list(history.objects.filter(id=activity_id).order_by("history_date", "history_id"))
         for before, version in pairwise(versions):
             match = STATUS_CHANGE.match(version.history_change_reason or "")
@@ -58,7 +58,7 @@ def check(since: datetime) -> Findings:
                 )
     history = ActivityFollowUp.history.model
     edited = history.objects.filter(history_date__gte=since, achieved__startswith="Lasttest ")
-    for follow_up_id in edited.values_list("id", flat=True).distinct():
+    for follow_up_id in set(edited.values_list("id", flat=True)):
         versions = list(history.objects.filter(id=follow_up_id).order_by("history_date", "history_id"))
         for before, version in pairwise(versions):
             match = FOLLOW_UP.search(version.achieved)

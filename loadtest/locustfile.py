@@ -34,7 +34,7 @@ outcomes: Counter = Counter()
 
 
 class FormParser(HTMLParser):
-    """The fields of the first form whose action contains ``action``, as a browser would post them."""
+    """The fields of the first POST form to ``action`` (or to its own URL), as a browser posts them."""
 
     def __init__(self, action: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -45,8 +45,10 @@ class FormParser(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and not self.done and self.action in (attrs.get("action") or ""):
-            self.inside = True
+        if tag == "form" and not self.done and (attrs.get("method") or "").lower() == "post":
+            # The edit page's form posts to its own URL (no action); a partial names it.
+            action = attrs.get("action") or ""
+            self.inside = not action or self.action in action
         if not self.inside:
             return
         name = attrs.get("name")
@@ -65,6 +67,8 @@ class FormParser(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "textarea":
+            # A browser drops the line break that follows <textarea>.
+            self.fields[self._textarea] = self.fields[self._textarea].removeprefix("\n")
             self._textarea = None
         elif tag == "select":
             self._select = None
