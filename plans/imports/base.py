@@ -177,10 +177,7 @@ def cleaned_cells_note(sheet: Sheet, shown: int = 10) -> list[str]:
     if len(sheet.cleaned_cells) > shown:
         cells += " " + _("and %(count)s more") % {"count": format_number(len(sheet.cleaned_cells) - shown)}
     return [
-        _(
-            "Invisible control characters, which cannot be stored, were removed from these cells: "
-            "%(cells)s. Check the preview of their text."
-        )
+        _("Invisible control characters, which cannot be stored, were removed from these cells: %(cells)s.")
         % {"cells": cells}
     ]
 
