@@ -100,7 +100,7 @@ def summarise(stats_csv: Path, outcomes: dict, findings, *, users: int, run_time
         f"{len({name for name, mode in chosen if mode == 'edit'})} counties; {users - editing} readers and "
         f"steering-group members of other counties) for {run_time} against gunicorn "
         "(3 workers × 4 threads, DEBUG off) and PostgreSQL on 127.0.0.1, national dataset "
-        f"(`{url.rsplit('/', 1)[-1]}`). Times in ms.",
+        f"(`{url.rsplit('/', 1)[-1]}`), locust on the same {os.cpu_count()}-core machine. Times in ms.",
         "",
         "| request | count | failures | p50 | p95 | p99 | max | req/s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
