@@ -4,7 +4,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.contrib import messages
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -31,10 +32,11 @@ def edit_object(
     """
     if request.method == "POST" and form.is_valid():
         instance = save_unless_changed(form)
-        if instance is None:
+        if instance is not None:
+            messages.success(request, _("Saved “%(object)s”.") % {"object": instance})
+            return redirect(success_url(instance))
+        if not form.errors:
             return conflict(request, form, context)
-        messages.success(request, _("Saved “%(object)s”.") % {"object": instance})
-        return redirect(success_url(instance))
     status = 400 if form.is_bound else 200
     return render(request, template, {**context, "form": form}, status=status)
 
@@ -42,19 +44,34 @@ def edit_object(
 def save_unless_changed(form: EditForm) -> models.Model | None:
     """Save a valid ``form`` as one version; None, saving nothing, if the object changed since it was loaded.
 
+    None with errors on the form: a row made meanwhile breaks a constraint (a second follow-up
+    for the same year, created at the same moment).
+
     The version is compared with the row as locked, not as read when the request began:
     two editors who post from the same version at the same moment cannot both pass.
     """
-    with transaction.atomic():
-        if form.instance.pk is not None and not form.instance._state.adding:
-            current = lock_row(form.instance)
-            if current is None:
-                raise Http404("Deleted while the form was open.")
-            form.instance.updated_at = current.updated_at
-            if form.has_conflict():
-                return None
-        instance = form.save(commit=False)
-        save_with_history(instance, save_m2m=form.save_m2m, reason=form.cleaned_data["change_reason"] or None)
+    try:
+        with transaction.atomic():
+            if form.instance.pk is not None and not form.instance._state.adding:
+                current = lock_row(form.instance)
+                if current is None:
+                    raise Http404("Deleted while the form was open.")
+                form.instance.updated_at = current.updated_at
+                if form.has_conflict():
+                    return None
+            instance = form.save(commit=False)
+            save_with_history(
+                instance, save_m2m=form.save_m2m, reason=form.cleaned_data["change_reason"] or None
+            )
+    except IntegrityError:
+        # Someone created the same thing a moment ago (a follow-up for the same year): the
+        # form validated before their row existed. Say so on the form, as validation would now.
+        try:
+            form.instance.validate_constraints()
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return None
+        raise
     return instance
 
 
