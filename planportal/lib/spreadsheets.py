@@ -663,6 +663,10 @@ def write_xlsx(
         cells = list(row)
         for index, value in enumerate(cells):
             if isinstance(value, str):
+                # Text stored before input was cleaned may hold control characters, which
+                # openpyxl refuses to write (an export must not fail on them).
+                if CONTROL_CHARACTERS.search(value):
+                    value = cells[index] = strip_control_characters(value)
                 # openpyxl turns "=…" into a formula; a string cell with a quote prefix stays text,
                 # also when someone edits it in Excel.
                 if value.startswith(FORMULA_TRIGGERS):

@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from planportal.forms import CleanTextMixin
 
-class ReturnForm(forms.Form):
+
+class ReturnForm(CleanTextMixin, forms.Form):
     """The steering group's reason for sending a report back."""
 
     comment = forms.CharField(

@@ -14,7 +14,7 @@ from planportal.forms import EditForm
 from planportal.lib.history import save_with_history
 from planportal.lib.locking import lock_row
 from planportal.lib.swedish import format_sek
-from planportal.lib.textdiff import word_diff
+from planportal.lib.textdiff import normalise_text, word_diff
 
 
 def edit_object(
@@ -151,7 +151,7 @@ def delete_object(
                 # Changed since the page was loaded: show what is there now before anything goes.
                 context = {**context, "changed": True, "version": EditForm.instance_version(current)}
                 return render(request, template, {**context, "object": current}, status=409)
-            reason = request.POST.get("change_reason", "").replace("\x00", "").strip()[:300]
+            reason = normalise_text(request.POST.get("change_reason", ""))[:300]
             current._change_reason = reason or None
             current.delete()
         messages.success(

@@ -98,3 +98,15 @@ def test_it_exports_activities_with_the_same_number_of_queries_for_more_rows(cli
             )
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_it_exports_text_stored_with_control_characters_before_input_was_cleaned():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from planportal.lib.spreadsheets import write_xlsx
+
+    content = write_xlsx(headers=["Aktivitet", "Nuläge"], rows=[["Titel\x00 med NUL", "Rad ett\x0bRad två"]])
+    sheet = load_workbook(BytesIO(content)).active
+    assert [cell.value for cell in sheet[2]] == ["Titel med NUL", "Rad ett\nRad två"]
