@@ -10,17 +10,21 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import Max
 from django.utils.text import get_valid_filename
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from activities.models import Activity
 from activities.resources import ActivityMatrixImporter, activity_export
+from indicators.models import Indicator, IndicatorValue
 from indicators.resources import IndicatorValueImporter, indicator_value_export
+from planportal.lib import filecache
 from planportal.lib.history import history_context
 from planportal.lib.locking import lock_rows
 from planportal.lib.spreadsheets import SpreadsheetError, read_sheet, write_csv, write_xlsx
 from plans.imports.base import NEW, Preview, SheetImporter, cleaned_cells_note
-from plans.models import County, Goal, ImportRecord, Plan, PriorityArea
+from plans.models import County, Goal, ImportRecord, Municipality, Plan, PriorityArea, SubRegion
 from plans.resources import GoalImporter, goal_export
 
 logger = logging.getLogger(__name__)
@@ -200,13 +204,43 @@ def export_plan(*, plan: Plan, kind: str, fmt: str) -> Export:
     return _export(headers=headers, rows=rows, title=title, fmt=fmt, name=name)
 
 
+# Bump when the value export changes shape, so that no file of the old shape is served.
+VALUES_EXPORT_FORMAT = 1
+
+
 def export_county_values(*, county: County, fmt: str) -> Export:
-    """The indicator values of a county, its municipalities and its sub-regions."""
+    """The indicator values of a county, its municipalities and its sub-regions.
+
+    A county's ten years are tens of thousands of rows, and writing them as xlsx takes
+    seconds; values change seldom, in batches (imports, syncs). So the file is written once
+    per change and kept (``planportal.lib.filecache``): later downloads are served as kept.
+    """
+    name = f"indikatorvarden-{county.letter_code}"
+    digest = county_values_fingerprint(county, fmt)
+    content = filecache.read("exports", name, digest, f".{fmt}")
+    if content is not None:
+        return Export(
+            content=content, content_type=EXPORT_FORMATS[fmt], file_name=get_valid_filename(f"{name}.{fmt}")
+        )
     headers, rows = indicator_value_export(county)
     title = _("Indicator values – %(county)s") % {"county": county.name}
-    return _export(
-        headers=headers, rows=rows, title=title, fmt=fmt, name=f"indikatorvarden-{county.letter_code}"
-    )
+    export = _export(headers=headers, rows=rows, title=title, fmt=fmt, name=name)
+    filecache.store("exports", name, digest, f".{fmt}", export.content)
+    return export
+
+
+def county_values_fingerprint(county: County, fmt: str) -> str:
+    """A digest that changes whenever the county's value export would.
+
+    Every write of a value, an indicator or an area name leaves a history row, so the newest
+    history ids catch edits; the number of values catches deletions that bypass history
+    (a queryset's delete). A few indexed aggregates, whatever the number of values.
+    """
+    parts: list[object] = [VALUES_EXPORT_FORMAT, county.pk, county.name, fmt, get_language()]
+    for model in (IndicatorValue, Indicator, Municipality, SubRegion):
+        parts.append(model.history.aggregate(Max("history_id"))["history_id__max"])
+    parts.append(IndicatorValue.objects.count())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def _export(*, headers: list[str], rows: list[list], title: str, fmt: str, name: str) -> Export:

@@ -14,13 +14,10 @@ for it. Two things keep that cheap:
 """
 
 import hashlib
-import os
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +26,7 @@ from django.utils import timezone
 
 from activities.models import Activity, ActivityFollowUp
 from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from planportal.lib import filecache
 from plans.models import (
     Abbreviation,
     FocusArea,
@@ -81,35 +79,13 @@ def fingerprint(plan: Plan, year: int, report: FollowUpReport | None) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def _cache_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "cache" / "reports"
-
-
-def _cache_path(plan: Plan, year: int, digest: str) -> Path:
-    return _cache_dir() / f"plan-{plan.pk}-{year}-{digest[:32]}.pdf"
-
-
 def cached_pdf(plan: Plan, year: int, digest: str) -> bytes | None:
-    try:
-        return _cache_path(plan, year, digest).read_bytes()
-    except FileNotFoundError:
-        return None
+    return filecache.read("reports", f"plan-{plan.pk}-{year}", digest, ".pdf")
 
 
 def store_pdf(plan: Plan, year: int, digest: str, content: bytes) -> None:
-    """Keep ``content`` as the plan's PDF for the year, replacing any older one.
-
-    Written to a temporary file and renamed, so that a reader never sees half a PDF.
-    """
-    path = _cache_path(plan, year, digest)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for older in path.parent.glob(f"plan-{plan.pk}-{year}-*.pdf"):
-        if older != path:
-            older.unlink(missing_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as file:
-        file.write(content)
-    os.replace(temporary, path)
+    """Keep ``content`` as the plan's PDF for the year, replacing any older one."""
+    filecache.store("reports", f"plan-{plan.pk}-{year}", digest, ".pdf", content)
 
 
 @dataclass(frozen=True)
