@@ -47,11 +47,14 @@ def prepare() -> None:
     call_command("build_national_dataset")
 
 
-def measure(client: Client, url: str, runs: int = RUNS) -> dict:
+def measure(client: Client, url: str, runs: int = RUNS, *, before_each=None) -> dict:
+    """Median wall clock of ``runs`` GETs of ``url`` after a warm-up; ``before_each`` runs untimed."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     timings = []
     for _run in range(runs):
+        if before_each is not None:
+            before_each()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             response = client.get(url)
@@ -63,16 +66,7 @@ def measure(client: Client, url: str, runs: int = RUNS) -> dict:
 
 def measure_cold(client: Client, url: str, folder: Path, runs: int = 3) -> dict:
     """Like ``measure``, but each fetch finds no kept file: the first download after a change."""
-    timings = []
-    for _run in range(runs):
-        shutil.rmtree(folder, ignore_errors=True)
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            content = response.content
-            timings.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-    return {"ms": statistics.median(timings), "queries": len(queries), "bytes": len(content)}
+    return measure(client, url, runs, before_each=lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def _size(count: int) -> str:
