@@ -8,9 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from planportal.lib.history import save_with_history
 from planportal.lib.locking import lock_row
+from planportal.lib.textdiff import normalise_text
 from plans.forms import GoalForm, PlanForm, PriorityAreaForm
 from plans.models import County, Goal, Plan, PriorityArea
 from plans.permissions import editable_counties, get_plan_for_user, require_county_access
@@ -59,14 +61,11 @@ def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
     # A plan with follow-up reports is archived, never deleted: an approved report and its
     # PDF are the county's record of the year (the database refuses it too, on_delete=PROTECT).
     if plan.reports.exists():
-        return _plan_archive(request, plan, context)
+        return _plan_archive(request, plan, context, why=REPORTS_KEEP_PLAN, reason=ARCHIVED_FOR_REPORTS)
     # Deleting a plan would take its goals and activities with it; they are deleted (and
     # restorable) one by one first, or the plan is archived instead.
     if plan.goals.exists() or plan.activities.exists():
-        blocked = _("The plan still has goals or activities. Delete them first, or archive the plan.")
-        status = 400 if request.method == "POST" else 200
-        context.update(object=plan, blocked=blocked)
-        return render(request, "plans/delete.html", context, status=status)
+        return _plan_archive(request, plan, context, why=CONTENT_KEEPS_PLAN, reason=ARCHIVED_WITH_CONTENT)
     try:
         return delete_object(
             request,
@@ -76,12 +75,24 @@ def plan_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
         )
     except ProtectedError:
         # A report was submitted for the plan while the page was open.
-        return _plan_archive(request, plan, context)
+        return _plan_archive(request, plan, context, why=REPORTS_KEEP_PLAN, reason=ARCHIVED_FOR_REPORTS)
 
 
-def _plan_archive(request: HttpRequest, plan: Plan, context: dict) -> HttpResponse:
-    """The delete page of a plan with reports: it offers to archive the plan instead."""
-    context.update(object=plan, archive=True, archived=plan.status == Plan.Status.ARCHIVED)
+REPORTS_KEEP_PLAN = gettext_lazy(
+    "The plan has follow-up reports, so it cannot be deleted: an approved report and its PDF are the "
+    "county's record of the year, and they stay with the plan. Archive the plan instead; it is kept "
+    "with its history and reports, and no longer counts as a current plan."
+)
+CONTENT_KEEPS_PLAN = gettext_lazy(
+    "The plan still has goals or activities. Delete them first, or archive the plan."
+)
+ARCHIVED_FOR_REPORTS = gettext_lazy("Archived instead of deleted: the plan has follow-up reports.")
+ARCHIVED_WITH_CONTENT = gettext_lazy("Archived instead of deleted: the plan has goals or activities.")
+
+
+def _plan_archive(request: HttpRequest, plan: Plan, context: dict, *, why: str, reason: str) -> HttpResponse:
+    """The delete page of a plan that cannot be deleted (``why``): it offers to archive the plan."""
+    context.update(object=plan, archive=why, archived=plan.status == Plan.Status.ARCHIVED)
     if request.method != "POST":
         return render(request, "plans/delete.html", context)
     if "archive" not in request.POST:
@@ -90,10 +101,8 @@ def _plan_archive(request: HttpRequest, plan: Plan, context: dict) -> HttpRespon
         current = lock_row(plan)
         if current.status != Plan.Status.ARCHIVED:
             current.status = Plan.Status.ARCHIVED
-            reason = request.POST.get("change_reason", "").replace("\x00", "").strip()[:300]
-            save_with_history(
-                current, reason=reason or _("Archived instead of deleted: the plan has follow-up reports.")
-            )
+            given = normalise_text(request.POST.get("change_reason", ""))[:300]
+            save_with_history(current, reason=given or str(reason))
     messages.success(request, _("Archived “%(object)s”.") % {"object": current})
     return redirect(_plan_url(plan.pk))
 

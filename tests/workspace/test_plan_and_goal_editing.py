@@ -57,9 +57,19 @@ def test_it_refuses_a_period_that_ends_before_it_starts(client, world):
 
 def test_it_does_not_delete_a_plan_that_still_has_goals(client, world):
     world.login(client, "editor")
-    response = client.post(reverse("plan_delete", args=[world.tree.plan.pk]))
-    assert response.status_code == 400
+    url = reverse("plan_delete", args=[world.tree.plan.pk])
+    response = client.post(url)
+    assert response.status_code == 409
+    assert "Arkivera" in response.content.decode()
     assert Plan.objects.filter(pk=world.tree.plan.pk).exists()
+    # It offers to archive the plan instead, recorded in the history.
+    assert client.post(url, {"archive": "1"}).status_code == 302
+    plan = Plan.objects.get(pk=world.tree.plan.pk)
+    assert plan.status == Plan.Status.ARCHIVED
+    assert (
+        plan.history.latest().history_change_reason
+        == "Arkiverad i stället för borttagen: planen har mål eller aktiviteter."
+    )
 
 
 def test_it_deletes_an_empty_plan(client, world):
