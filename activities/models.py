@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from planportal.lib.history import HistoricalRecords
 from planportal.models import TimeStampedModel
@@ -96,6 +97,14 @@ class Activity(TimeStampedModel):
             raise ValidationError({"priority_area": _("The priority area belongs to another plan.")})
 
 
+class FollowUpState(models.TextChoices):
+    """How far the year's follow-up is written; an activity with none for the year is "not started"."""
+
+    DRAFT = "draft", _("draft")
+    # "done" is already the activity status "genomförd"; a finished follow-up is "klar".
+    DONE = "done", pgettext_lazy("follow-up state", "done")
+
+
 class FollowUpQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FollowUpQuerySet":
         return self.filter(activity__plan__in=Plan.objects.visible_to(user))
@@ -116,6 +125,9 @@ class ActivityFollowUp(TimeStampedModel):
     )
     planning = models.TextField(_("planning"), blank=True, help_text=_("What comes next."))
     spent = MoneyField(_("spent (SEK)"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=FollowUpState.choices, default=FollowUpState.DRAFT
+    )
 
     history = HistoricalRecords(scope="activity")
     objects = FollowUpQuerySet.as_manager()

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "plans",
     "activities",
     "indicators",
+    "rounds",
 ]
 
 MIDDLEWARE = [

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("activities.urls")),
     path("", include("indicators.urls")),
+    path("", include("rounds.urls")),
     path("", include("plans.imports.urls")),
 ]

@@ -112,6 +112,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "user__first_name", "user__last_name", "county__name"]
     list_select_related = ["user", "county"]
     autocomplete_fields = ["user"]
+    filter_horizontal = ["organisations"]
 
 
 @admin.register(FollowUpReport)

@@ -5,13 +5,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from planportal.lib.history import HistoricalRecords
-from plans.models.geography import County
+from plans.models.geography import County, Organisation
 
 
 class Role(models.TextChoices):
     READER = "reader", _("reader")
     EDITOR = "editor", _("editor")
     APPROVER = "approver", _("approver")
+    # Reads like a reader; edits the follow-ups and status of the activities their organisations lead.
+    CONTRIBUTOR = "contributor", _("contributor")
 
 
 class Membership(models.Model):
@@ -25,8 +27,15 @@ class Membership(models.Model):
         County, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("county")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.READER)
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("organisations"),
+        help_text=_("For a contributor: the organisations whose activities they follow up."),
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[organisations])
 
     class Meta:
         verbose_name = _("membership")
