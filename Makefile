@@ -6,10 +6,14 @@ DEPS := $(VENV)/.installed
 
 .PHONY: run test lint fmt migrations-check demo bench loadtest messages deploy-check deps lock clean
 
-## Run the app with demo data on SQLite at http://127.0.0.1:8000
+## Run the app with demo data on SQLite at http://127.0.0.1:8000, with a job worker beside it
 run: $(DEPS)
 	bash scripts/system-packages.sh run
 	$(PY) manage.py build_demo --if-empty
+	$(PY) manage.py setup_schedules
+	@# A job worker (django-q2) beside the dev server, stopped with it (Ctrl-C).
+	$(PY) manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",
     "axes",
+    "django_q",
     "planportal",
     "plans",
     "activities",
@@ -171,6 +172,55 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "planportal@localhost")
+# Read by the SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+
+
+def envurl(name: str, default: str) -> str:
+    value = os.environ.get(name) or default
+    if not value.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(f"{name} must start with https:// or http://, not {value!r}")
+    return value.rstrip("/")
+
+
+# Links in e-mails are absolute: mails are written by job workers, outside any request.
+SITE_URL = envurl(
+    "SITE_URL",
+    "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}",
+)
+
+# Background work (e-mail, reminders, later PDF rendering and large imports) runs as jobs of
+# django-q2 with its Django ORM broker: the queue is a table in the app's own database, so it
+# works on SQLite in development and on PostgreSQL in production without another server.
+# Start the workers with `manage.py qcluster`; `planportal/jobs.py` is where jobs are queued.
+JOB_TIMEOUT = envint("JOB_TIMEOUT", 600)
+Q_CLUSTER = {
+    "name": "planportal",
+    "orm": "default",
+    "workers": envint("JOB_WORKERS", 2),
+    # A job still running after JOB_TIMEOUT seconds is stopped; a job whose worker died is
+    # handed out again once `retry` has passed (it must exceed the timeout), at most
+    # max_attempts times. Failed jobs are retried too, so every job must be safe to repeat.
+    "timeout": JOB_TIMEOUT,
+    "retry": JOB_TIMEOUT + 60,
+    "max_attempts": envint("JOB_MAX_ATTEMPTS", 3),
+    "ack_failures": False,
+    # After downtime a daily schedule runs once, not once per missed day.
+    "catch_up": False,
+    # Seconds between polls of the queue table when it is empty.
+    "poll": 1,
+    "save_limit": 1000,
+    "label": _("Background jobs"),
+}
+
+# Follow-up rounds: the reminder before the deadline goes out this many days before it.
+REMINDER_DAYS_BEFORE_DEADLINE = envint("REMINDER_DAYS_BEFORE_DEADLINE", 7)
 
 # Uploaded spreadsheets are read in memory up to this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 12 * 1024 * 1024)
