@@ -120,9 +120,12 @@ def commit_import(
         with transaction.atomic(), history_context(user=user, reason=reason):
             if _rows_it_may_write(importer, lock=True) != classified_from:
                 # Someone saved in the plan since the rows were classified; writing them would undo it.
-                fresh = (
-                    plan_importer(kind=importer.kind, plan=plan) if plan else county_importer(county=county)
-                )
+                if hasattr(importer, "fresh"):  # an importer with more than a plan to it (a round)
+                    fresh = importer.fresh()
+                else:
+                    fresh = (
+                        plan_importer(kind=importer.kind, plan=plan) if plan else county_importer(county=county)
+                    )
                 raise ImportOutdated(preview_import(importer=fresh, data=data, file_name=file_name))
             importer.write(user=user, reason=reason)
     except (DatabaseError, ValidationError) as error:
@@ -155,6 +158,8 @@ def _rows_it_may_write(importer: SheetImporter, *, lock: bool) -> list:
                 model.objects.filter(plan=plan).order_by("pk").values_list("pk", "updated_at")
                 for model in (PriorityArea, Goal, Activity)
             ),
+            # What else the importer writes, such as a round's follow-ups.
+            *(importer.locked_querysets() if hasattr(importer, "locked_querysets") else []),
         ]
     return [list(lock_rows(queryset) if lock else queryset) for queryset in querysets]
 
