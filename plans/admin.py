@@ -15,6 +15,7 @@ from plans.models import (
     Organisation,
     Plan,
     PriorityArea,
+    ReportRevision,
     SubRegion,
 )
 from plans.resources import GoalResource
@@ -115,13 +116,27 @@ class MembershipAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["organisations"]
 
 
+class ReportRevisionInline(admin.TabularInline):
+    """The approved versions and their PDFs: a record, so read only."""
+
+    model = ReportRevision
+    extra = 0
+    can_delete = False
+    fields = ["number", "approved_at", "approved_by", "pdf", "pdf_sha256", "reopened_at", "reopen_reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(FollowUpReport)
 class FollowUpReportAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "year", "status", "submitted_at", "approved_at"]
     list_filter = ["status", "year", "plan__county"]
     search_fields = ["plan__title"]
-    readonly_fields = ["pdf", "pdf_sha256", "submitted_at", "submitted_by", "approved_at", "approved_by"]
+    readonly_fields = ["submitted_at", "submitted_by", "approved_at", "approved_by"]
     list_select_related = ["plan"]
+    inlines = [ReportRevisionInline]
 
 
 @admin.register(ImportRecord)

@@ -47,6 +47,9 @@ from plans.models import (
     Organisation,
     Plan,
     PriorityArea,
+    ReportComment,
+    ReportRevision,
+    ReportSection,
     SubRegion,
 )
 
@@ -64,6 +67,9 @@ OWNED: list[type[models.Model]] = [
     Activity,
     ActivityFollowUp,
     FollowUpReport,
+    ReportSection,
+    ReportComment,
+    ReportRevision,
     FundingAllocation,
     IndicatorValue,
     IndicatorTarget,
@@ -172,6 +178,7 @@ def _filters(county: County) -> dict[type[models.Model], Q]:
     municipalities = set(county.municipalities.values_list("id", flat=True))
     in_county = Q(county_id=county.pk)
     in_plans = Q(plan_id__in=plans)
+    in_reports = Q(report_id__in=ids(FollowUpReport, in_plans))
     return {
         SubRegion: in_county,
         Abbreviation: in_county,
@@ -182,6 +189,9 @@ def _filters(county: County) -> dict[type[models.Model], Q]:
         Activity: in_plans,
         ActivityFollowUp: Q(activity_id__in=activities),
         FollowUpReport: in_plans,
+        ReportSection: in_reports,
+        ReportComment: in_reports,
+        ReportRevision: in_reports,
         FundingAllocation: in_county,
         IndicatorValue: in_county | Q(municipality_id__in=municipalities) | Q(sub_region_id__in=sub_regions),
         IndicatorTarget: in_county,
@@ -245,7 +255,7 @@ def export_county(county: County) -> dict[str, Any]:
         }
 
     files: dict[str, str] = {}
-    for table in (label(FollowUpReport), label(FollowUpReport.history.model)):
+    for table in (label(ReportRevision),):
         for row in tables[table]:
             name = row["pdf"]
             if name and name not in files and default_storage.exists(name):

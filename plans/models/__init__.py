@@ -9,7 +9,7 @@ from plans.models.geography import (
 )
 from plans.models.imports import ImportRecord
 from plans.models.plans import FundingAllocation, Goal, Plan, PriorityArea, TargetGroup
-from plans.models.reports import FollowUpReport
+from plans.models.reports import FollowUpReport, ReportComment, ReportRevision, ReportSection
 
 __all__ = [
     "Abbreviation",
@@ -24,6 +24,9 @@ __all__ = [
     "Organisation",
     "Plan",
     "PriorityArea",
+    "ReportComment",
+    "ReportRevision",
+    "ReportSection",
     "Role",
     "SubRegion",
     "TargetGroup",

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from activities.models import Activity, ActivityFollowUp, Status
+from activities.models import Activity, ActivityFollowUp, FollowUpState, Status
 from indicators.models import Gender, Indicator, IndicatorTarget, IndicatorValue
+from planportal.lib import markup
 from planportal.lib.charts import decimals_needed, indicator_chart
 from planportal.lib.swedish import format_number, swedish_sort_key
 from plans.models import (
@@ -32,6 +33,7 @@ from plans.models import (
     Organisation,
     Plan,
     PriorityArea,
+    ReportSection,
 )
 from plans.reports.changes import Change, changes_during
 
@@ -70,6 +72,12 @@ class GoalSection:
     indicators: list[IndicatorBlock]
     # Activities that serve this goal too but are shown in full under an earlier goal.
     references: list[ActivityRow] = field(default_factory=list)
+    # The steering group's comments on the goal; filled in by the review page only.
+    threads: list = field(default_factory=list)
+
+    @property
+    def comment_target(self) -> str:
+        return f"goal-{self.goal.pk}"
 
     @property
     def follow_ups(self) -> list[ActivityRow]:
@@ -101,6 +109,33 @@ class MoneyRow:
     allocated: Decimal = Decimal(0)
 
 
+NO_TEXT = SafeString("")
+
+
+@dataclass
+class WrittenPart:
+    """A part of the report the editors write, rendered from its Markdown (``ReportSection``).
+
+    An assessment (of a focus area or a priority area) has three texts; every other part one.
+    """
+
+    key: str
+    title: str
+    anchor: str
+    section: ReportSection | None
+    is_assessment: bool = False
+    text: SafeString = NO_TEXT
+    achieved: SafeString = NO_TEXT
+    analysis: SafeString = NO_TEXT
+    planning: SafeString = NO_TEXT
+    # The steering group's comments on the part; filled in by the review page only.
+    threads: list = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.text or self.achieved or self.analysis or self.planning)
+
+
 @dataclass
 class ReportData:
     plan: Plan
@@ -124,6 +159,23 @@ class ReportData:
     goal_count: int = 0
     indicator_count: int = 0
     follow_up_count: int = 0
+    # Follow-ups for the year that their writers marked done; activities of the year without one.
+    follow_ups_done: int = 0
+    follow_ups_missing: int = 0
+    summary: WrittenPart | None = None
+    assessments: list[WrittenPart] = field(default_factory=list)
+    assessments_by_focus_area: bool = True
+    funds: WrittenPart | None = None
+    closing: WrittenPart | None = None
+
+    @property
+    def follow_ups_draft(self) -> int:
+        return self.follow_up_count - self.follow_ups_done
+
+    @property
+    def written_parts(self) -> list[WrittenPart]:
+        """Every written part, in the report's order."""
+        return [self.summary, *self.assessments, self.funds, self.closing]
 
     @property
     def county(self):
@@ -276,6 +328,67 @@ def _organisations(plan: Plan) -> list[Organisation]:
     return sorted(organisations, key=lambda org: swedish_sort_key(org.name))
 
 
+def _part(key: str, title: str, section: ReportSection | None, *, assessment: bool = False) -> WrittenPart:
+    part = WrittenPart(
+        key=key, title=title, anchor=f"avsnitt-{key}", section=section, is_assessment=assessment
+    )
+    if section is not None:
+        if assessment:
+            part.achieved = markup.render(section.achieved)
+            part.analysis = markup.render(section.analysis)
+            part.planning = markup.render(section.planning)
+        else:
+            part.text = markup.render(section.text)
+    return part
+
+
+def _written_parts(
+    report: FollowUpReport | None, goals: list[Goal], areas: list[PriorityArea]
+) -> tuple[WrittenPart, list[WrittenPart], bool, WrittenPart, WrittenPart]:
+    """The written parts: summary, an assessment per focus area (when the plan's goals have focus
+    areas) or else per priority area, use of the state funds, closing."""
+    sections = {section.key: section for section in report.sections.all()} if report and report.pk else {}
+    focus_areas = sorted(
+        {goal.focus_area for goal in goals if goal.focus_area is not None}, key=lambda area: area.number
+    )
+    by_focus_area = bool(focus_areas) or not areas
+    if by_focus_area:
+        assessments = [
+            _part(
+                f"focus-{area.number}",
+                _("Focus area %(number)s: %(name)s") % {"number": area.number, "name": area.name},
+                sections.get(f"focus-{area.number}"),
+                assessment=True,
+            )
+            for area in focus_areas
+        ]
+    else:
+        assessments = [
+            _part(f"priority-{area.id}", area.name, sections.get(f"priority-{area.id}"), assessment=True)
+            for area in areas
+        ]
+    return (
+        _part(ReportSection.SUMMARY, _("Summary"), sections.get(ReportSection.SUMMARY)),
+        assessments,
+        by_focus_area,
+        _part(ReportSection.FUNDS, _("Use of the state funds"), sections.get(ReportSection.FUNDS)),
+        _part(
+            ReportSection.CLOSING,
+            _("Closing: governance and next steps"),
+            sections.get(ReportSection.CLOSING),
+        ),
+    )
+
+
+def written_part_titles(report: FollowUpReport) -> dict[str, str]:
+    """The key and title of every part the report can have, for forms and comments."""
+    plan = report.plan
+    goals = list(Goal.objects.filter(plan=plan).select_related("focus_area"))
+    areas = list(PriorityArea.objects.filter(plan=plan).order_by("position", "name"))
+    summary, assessments, _by_focus_area, funds, closing = _written_parts(None, goals, areas)
+    return {part.key: part.title for part in (summary, *assessments, funds, closing)}
+
+
 def build_report(plan: Plan, year: int, *, report: FollowUpReport | None = None) -> ReportData:
     """Everything the report of ``plan`` for ``year`` shows. ``plan.county`` should be selected."""
     if report is None:
@@ -349,6 +462,7 @@ def build_report(plan: Plan, year: int, *, report: FollowUpReport | None = None)
             )
         unlinked[area_id].activities.append(row)
 
+    summary, assessments, by_focus_area, funds, closing = _written_parts(report, goals, areas)
     status_counter = Counter(row.status for row in rows)
     money, money_total, county_allocation = _money(plan, year, areas, rows)
     changes, change_counts = changes_during(plan, year)
@@ -378,4 +492,11 @@ def build_report(plan: Plan, year: int, *, report: FollowUpReport | None = None)
         goal_count=len(goals),
         indicator_count=len({block.indicator.id for blocks in indicators.values() for block in blocks}),
         follow_up_count=sum(1 for row in rows if row.follow_up),
+        follow_ups_done=sum(1 for row in rows if row.follow_up and row.follow_up.state == FollowUpState.DONE),
+        follow_ups_missing=sum(1 for row in rows if not row.follow_up),
+        summary=summary,
+        assessments=assessments,
+        assessments_by_focus_area=by_focus_area,
+        funds=funds,
+        closing=closing,
     )

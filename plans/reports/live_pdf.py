@@ -36,10 +36,11 @@ from plans.models import (
     Organisation,
     Plan,
     PriorityArea,
+    ReportSection,
 )
 
 # Bump when the report's templates or data change shape, so that no PDF of the old shape is served.
-FORMAT = 1
+FORMAT = 2
 HOUR = 3600
 # A render that has not finished in this time is taken to have died with its worker.
 RENDER_LOCK_SECONDS = 600
@@ -57,6 +58,14 @@ def fingerprint(plan: Plan, year: int, report: FollowUpReport | None) -> str:
     parts: list[object] = [FORMAT, plan.pk, year, plan.updated_at, timezone.localdate()]
     if report is not None:
         parts += [report.pk, report.status, report.updated_at]
+        # The written parts: every save writes a history row.
+        parts.append(
+            tuple(
+                ReportSection.history.filter(report_id=report.pk)
+                .aggregate(Max("history_id"), Count("pk"))
+                .values()
+            )
+        )
     for model in (PriorityArea, Goal, Activity):
         own = model.history.filter(plan_id=plan.pk)
         parts.append(tuple(own.aggregate(Max("history_id"), Count("pk")).values()))

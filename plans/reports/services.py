@@ -2,9 +2,11 @@
 
 utkast → inskickad (a redaktör submits) → godkänd (a godkännare approves) or återsänd
 with a comment (a godkännare returns it; the redaktör can submit it again). On approval
-the PDF is rendered once and stored with its SHA-256; from then on that file is the
-report, whatever happens to the plan afterwards. Every step writes a history row of the
-report with the user and a reason.
+the PDF is rendered once and stored with its SHA-256 as a new version (``ReportRevision``);
+from then on that file is the report, whatever happens to the plan afterwards. A godkännare
+can reopen an approved report with a reason: it becomes a draft again, and its next approval
+stores version 2 beside version 1, whose bytes never change. Every step writes a history row
+of the report with the user and a reason.
 
 The functions take the acting user but do not check permissions: the views ask
 ``plans.permissions`` first, as everywhere else.
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from planportal.lib import pdf
 from planportal.lib.history import history_context
 from planportal.lib.locking import lock_rows
-from plans.models import FollowUpReport, Plan
+from plans.models import FollowUpReport, Plan, ReportComment, ReportRevision
 from plans.reports.data import ReportData, build_report
 
 logger = logging.getLogger(__name__)
@@ -126,27 +128,115 @@ def approve_report(*, plan: Plan, year: int, user) -> FollowUpReport:
         report.approved_at = timezone.now()
         report.approved_by = user
         content = render_report_pdf(plan, year, report=report)
-        report.pdf_sha256 = hashlib.sha256(content).hexdigest()
-        # Stored under its checksum (the download name is long, and set when it is served).
-        stored_name = f"uppfoljning-{year}-{report.pdf_sha256[:16]}.pdf"
-        report.pdf.save(stored_name, ContentFile(content), save=False)
+        previous = report.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+        revision = ReportRevision(
+            report=report,
+            number=previous + 1,
+            approved_at=report.approved_at,
+            approved_by=user,
+            pdf_sha256=hashlib.sha256(content).hexdigest(),
+        )
+        # Stored under its version and checksum (the download name is long, and set when it is
+        # served); a name never reused, so an earlier version's file is never overwritten.
+        stored_name = f"uppfoljning-{year}-v{revision.number}-{revision.pdf_sha256[:16]}.pdf"
+        revision.pdf.save(stored_name, ContentFile(content), save=False)
         try:
             report.full_clean()
             report.save()
+            revision.full_clean()
+            revision.save()
         except Exception:
-            report.pdf.delete(save=False)
+            revision.pdf.delete(save=False)
             raise
-    logger.info("Report %s approved by %s; PDF sha256 %s", report.pk, user, report.pdf_sha256)
+    logger.info(
+        "Report %s approved by %s as version %s; PDF sha256 %s",
+        report.pk,
+        user,
+        revision.number,
+        revision.pdf_sha256,
+    )
     return report
 
 
-def stored_pdf(report: FollowUpReport) -> bytes | None:
-    """The approved PDF's bytes, or None when there are none or they no longer match their checksum."""
-    if report.status != Status.APPROVED or not report.pdf:
+def reopen_report(*, plan: Plan, year: int, user, reason: str) -> FollowUpReport:
+    """A godkännare reopens an approved report, saying why: it becomes a draft that the editors
+    can change and submit again. The approved versions and their PDFs stay as they are."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportFlowError(_("Say why the report is reopened."))
+    with transaction.atomic(), history_context(user=user, reason=f"Återöppnad: {reason}"[:1000]):
+        report = _require(
+            _locked_report(plan, year), {Status.APPROVED}, _("Only an approved report can be reopened.")
+        )
+        revision = report.revisions.order_by("-number").first()
+        if revision is not None:
+            revision.reopened_at = timezone.now()
+            revision.reopened_by = user
+            revision.reopen_reason = reason
+            revision.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+        report.status = Status.DRAFT
+        report.comment = ""
+        report.full_clean()
+        report.save()
+    return report
+
+
+def draft_report(*, plan: Plan, year: int, user) -> FollowUpReport:
+    """The report of the year, created as a draft when an editor first writes in it."""
+    report = FollowUpReport.objects.filter(plan=plan, year=year).first()
+    if report is not None:
+        return report
+    if year not in plan.years:
+        raise ReportFlowError(_("The plan has no report for that year."))
+    with transaction.atomic(), history_context(user=user, reason="Utkast påbörjat"):
+        report = _locked_report(plan, year, creating=True)
+        if report is None:
+            report = FollowUpReport(plan=plan, year=year)
+            report.full_clean()
+            report.save()
+    return report
+
+
+def add_comment(
+    *, report: FollowUpReport, user, text: str, target: str = "", parent: ReportComment | None = None
+) -> ReportComment:
+    """A new comment thread on ``target``, or an answer to ``parent``'s thread."""
+    if parent is not None:
+        target = parent.target
+    comment = ReportComment(report=report, target=target, parent=parent, author=user, text=text)
+    with transaction.atomic(), history_context(user=user, reason="Kommentar"):
+        comment.full_clean()
+        comment.save()
+    return comment
+
+
+def resolve_thread(*, comment: ReportComment, user, resolved: bool = True) -> ReportComment:
+    """Mark a thread (its first comment) resolved, or open it again."""
+    with transaction.atomic(), history_context(user=user, reason="Löst" if resolved else "Öppnad igen"):
+        comment.resolved_at = timezone.now() if resolved else None
+        comment.resolved_by = user if resolved else None
+        comment.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+    return comment
+
+
+def revision_pdf(revision: ReportRevision) -> bytes | None:
+    """An approved version's PDF bytes, or None when they are gone or no longer match their checksum."""
+    if not revision.pdf:
         return None
-    with report.pdf.open("rb") as handle:
+    with revision.pdf.open("rb") as handle:
         content = handle.read()
-    if hashlib.sha256(content).hexdigest() != report.pdf_sha256:
-        logger.error("The stored PDF of report %s does not match its SHA-256", report.pk)
+    if hashlib.sha256(content).hexdigest() != revision.pdf_sha256:
+        logger.error(
+            "The stored PDF of report %s, version %s, does not match its SHA-256",
+            revision.report_id,
+            revision.number,
+        )
         return None
     return content
+
+
+def stored_pdf(report: FollowUpReport) -> bytes | None:
+    """The newest approved PDF's bytes, or None when the report is not approved, or the bytes
+    are gone or no longer match their checksum."""
+    revision = report.latest_revision() if report.status == Status.APPROVED else None
+    return revision_pdf(revision) if revision is not None else None

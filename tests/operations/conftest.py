@@ -2,11 +2,20 @@ import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from activities.models import Status
 from indicators.models import IndicatorTarget
 from planportal.lib.history import history_context
-from plans.models import Abbreviation, FollowUpReport, FundingAllocation, Organisation, Role, SubRegion
+from plans.models import (
+    Abbreviation,
+    FollowUpReport,
+    FundingAllocation,
+    Organisation,
+    ReportRevision,
+    Role,
+    SubRegion,
+)
 from tests.factories import (
     CountyFactory,
     FocusAreaFactory,
@@ -56,9 +65,10 @@ def build_county(letter: str, code: str, name: str, *, editor, indicator) -> dic
     FundingAllocation.objects.create(county=county, year=2022, amount=1774000, recipient="Kommunerna")
     report = FollowUpReport.objects.create(plan=tree.plan, year=2022, status=FollowUpReport.Status.APPROVED)
     content = PDF + letter.encode()
-    report.pdf.save("uppfoljning.pdf", ContentFile(content), save=False)
-    report.pdf_sha256 = hashlib.sha256(content).hexdigest()
-    report.save()
+    revision = ReportRevision(
+        report=report, number=1, approved_at=timezone.now(), pdf_sha256=hashlib.sha256(content).hexdigest()
+    )
+    revision.pdf.save("uppfoljning.pdf", ContentFile(content))
     return {"county": county, "tree": tree, "report": report, "pdf": content}
 
 

@@ -82,12 +82,12 @@ def test_it_restores_the_database_and_the_pdfs_from_a_backup(committed_counties,
         report = FollowUpReport.objects.filter(plan__county__letter_code="BD").get()
         with _connect(scratch) as link, link.cursor() as cursor:
             cursor.execute(
-                "SELECT pdf, pdf_sha256 FROM plans_followupreport WHERE id = %s AND status = 'approved'",
+                "SELECT pdf, pdf_sha256 FROM plans_reportrevision WHERE report_id = %s AND number = 1",
                 [report.pk],
             )
             pdf_name, sha256 = cursor.fetchone()
         link.close()
-        assert sha256 == report.pdf_sha256
+        assert sha256 == report.latest_revision().pdf_sha256
         assert (restored_media / "media" / pdf_name).read_bytes() == committed_counties["BD"]["pdf"]
     finally:
         with admin.cursor() as cursor:

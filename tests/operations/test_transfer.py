@@ -69,7 +69,7 @@ def test_it_imports_the_county_into_an_empty_database_with_the_same_content(two_
         goal.code for goal in two_counties["BD"]["tree"].goals[:2]
     }
     report = FollowUpReport.objects.get()
-    assert report.pdf.read() == two_counties["BD"]["pdf"]
+    assert report.latest_revision().pdf.read() == two_counties["BD"]["pdf"]
     assert not Plan.objects.filter(county__letter_code="AC").exists()
 
 

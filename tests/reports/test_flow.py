@@ -13,13 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from planportal.lib.history import save_with_history
-from plans.models import FollowUpReport, Plan
+from plans.models import FollowUpReport, Plan, ReportRevision
 from tests.reports.conftest import pdf_pages
 
 pytestmark = pytest.mark.django_db
 
 Status = FollowUpReport.Status
 YEAR = 2022
+# The approver's confirmation, ticked.
+CONFIRM = {"confirm": "on"}
 
 
 def url(world, name: str, year: int = YEAR) -> str:
@@ -76,7 +78,7 @@ def test_it_creates_the_report_when_an_editor_submits_a_year_never_touched(clien
 )
 def test_it_lets_only_an_approver_approve(client, world, persona, expected_code, expected_status):
     make_report(world, Status.SUBMITTED)
-    response = world.login(client, persona).post(url(world, "report_approve"))
+    response = world.login(client, persona).post(url(world, "report_approve"), CONFIRM)
     assert response.status_code == expected_code
     assert status_of(world) == expected_status
 
@@ -147,7 +149,7 @@ def test_it_keeps_every_step_in_the_reports_history(client, world):
     client.force_login(world.users["editor"])
     client.post(url(world, "report_submit"))
     client.force_login(world.users["approver"])
-    client.post(url(world, "report_approve"))
+    client.post(url(world, "report_approve"), CONFIRM)
 
     report = FollowUpReport.objects.get(plan=world.plan, year=YEAR)
     steps = [
@@ -166,10 +168,11 @@ def test_it_keeps_every_step_in_the_reports_history(client, world):
 
 def test_it_serves_the_approved_pdf_unchanged_after_the_plan_is_edited(client, world):
     make_report(world, Status.SUBMITTED)
-    world.login(client, "approver").post(url(world, "report_approve"))
+    world.login(client, "approver").post(url(world, "report_approve"), CONFIRM)
     report = FollowUpReport.objects.get(plan=world.plan, year=YEAR)
-    stored = report.pdf.read()
-    assert hashlib.sha256(stored).hexdigest() == report.pdf_sha256
+    revision = report.latest_revision()
+    stored = revision.pdf.read()
+    assert hashlib.sha256(stored).hexdigest() == revision.pdf_sha256
     assert "Godkänd" in pdf_pages(stored)[0]
 
     activity = world.tree.activities[0]
@@ -202,11 +205,11 @@ def test_it_does_not_approve_when_the_pdf_cannot_be_made(client, world, monkeypa
         raise RuntimeError("layout failed")
 
     monkeypatch.setattr("plans.reports.services.render_report_pdf", broken)
-    response = world.login(client, "approver").post(url(world, "report_approve"), follow=True)
+    response = world.login(client, "approver").post(url(world, "report_approve"), CONFIRM, follow=True)
     assert response.status_code == 200
     assert "PDF-filen kunde inte skapas" in response.content.decode()
     report = FollowUpReport.objects.get(plan=world.plan, year=YEAR)
-    assert (report.status, report.pdf.name, report.pdf_sha256) == (Status.SUBMITTED, "", "")
+    assert (report.status, report.revisions.count()) == (Status.SUBMITTED, 0)
 
 
 # Protected approvals: a plan with reports is archived, never deleted, and the approved PDF stays.
@@ -216,13 +219,14 @@ APPROVED_PDF = b"%PDF-1.7\n% the approved report, as the steering group approved
 
 @pytest.fixture
 def approved(world) -> FollowUpReport:
-    report = make_report(
-        world,
-        Status.APPROVED,
+    report = make_report(world, Status.APPROVED, approved_at=timezone.now())
+    revision = ReportRevision(
+        report=report,
+        number=1,
+        approved_at=report.approved_at,
         pdf_sha256=hashlib.sha256(APPROVED_PDF).hexdigest(),
-        approved_at=timezone.now(),
     )
-    report.pdf.save("uppfoljning-2022-godkand.pdf", ContentFile(APPROVED_PDF))
+    revision.pdf.save("uppfoljning-2022-godkand.pdf", ContentFile(APPROVED_PDF))
     return report
 
 

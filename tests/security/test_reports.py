@@ -75,7 +75,7 @@ def test_it_lets_only_the_approver_approve_or_return(client, world, persona):
     assert response.status_code == expected
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
-    assert not submitted.pdf
+    assert not submitted.revisions.exists()
 
 
 def test_it_does_not_let_another_countys_approver_approve(client, world):
