@@ -52,9 +52,8 @@ def test_it_keeps_each_version_with_who_wrote_it(client, world):
     assert write(client, world, "summary", text="Första utkastet.").status_code == 302
     section = ReportSection.objects.get(key="summary")
     version = section.updated_at.isoformat()
-    response = client.post(
-        edit_url(world, "summary"), {"text": "Andra utkastet.", "version": version, "change_reason": "Kortare"}
-    )
+    data = {"text": "Andra utkastet.", "version": version, "change_reason": "Kortare"}
+    response = client.post(edit_url(world, "summary"), data)
     assert response.status_code == 302
     assert response["Location"].endswith("#avsnitt-summary")
     versions = list(section.history.order_by("history_id"))
@@ -102,8 +101,8 @@ def test_it_renders_markdown_and_shows_a_script_as_text_in_page_and_pdf(client, 
         client,
         world,
         "summary",
-        text="Vi har **nått** målen.\n\n- SIP-samordnare\n- Suicidprevention\n\n<script>alert('x')</script>\n\n"
-        "[Länk](javascript:alert(1)) och [webben](https://example.org)",
+        text="Vi har **nått** målen.\n\n- SIP-samordnare\n- Suicidprevention\n\n"
+        "<script>alert('x')</script>\n\n[Länk](javascript:alert(1)) och [webben](https://example.org)",
     )
     page = client.get(detail_url(world)).content.decode()
     assert "<strong>nått</strong>" in page
