@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, ActivityFollowUp, Status
+from activities.models import Activity, ActivityFollowUp, FollowUpState, Status
 from planportal.forms import EditForm, MoneyField
 from plans.forms import capitalised
 from plans.models import Organisation, Plan
@@ -150,3 +150,9 @@ class FollowUpForm(EditForm):
                 params={"start": first},
             )
         return year
+
+
+class FollowUpStateForm(forms.Form):
+    """Mark a follow-up done, or reopen it as a draft."""
+
+    state = forms.ChoiceField(choices=FollowUpState.choices)

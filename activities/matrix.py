@@ -5,6 +5,8 @@ change list (``items_for_result``), the cells are made with ``format_html`` rath
 a template node per cell, which makes the page several times cheaper to render.
 """
 
+from collections.abc import Container
+
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import escape
@@ -33,9 +35,19 @@ _BY_KEY = {key: (label, field) for key, label, field in COLUMNS}
 class RowRenderer:
     """Renders matrix rows for one request: what every row shares is worked out once."""
 
-    def __init__(self, *, columns: list[str], can_edit: bool, csrf_token: str, next_url: str) -> None:
+    def __init__(
+        self,
+        *,
+        columns: list[str],
+        can_edit: bool,
+        csrf_token: str,
+        next_url: str,
+        editable: Container[int] = frozenset(),
+    ) -> None:
         self.columns = [key for key in COLUMN_KEYS if key in columns]
         self.can_edit = can_edit
+        # The rows a user without ``can_edit`` may still change the status of (a contributor's).
+        self.editable = editable
         self.labels = {key: escape(str(label)) for key, label, _field in COLUMNS}
         self.status_label = escape(_("Status"))
         self.status_of = escape(_("Status of"))
@@ -89,7 +101,7 @@ class RowRenderer:
         return "".join(cells)
 
     def status_cell(self, activity: Activity, prefix: str, error: str | None, saved: bool) -> str:
-        if not self.can_edit:
+        if not (self.can_edit or activity.pk in self.editable):
             name = escape(self.status_names.get(activity.status, activity.status))
             body = f'<span class="status status-{escape(activity.status)}">{name}</span>'
             return f'<td class="col-status" data-label="{self.status_label}">{body}</td>'

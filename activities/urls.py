@@ -12,4 +12,5 @@ urlpatterns = [
     path("uppfoljningar/<int:follow_up_id>/", views.follow_up_show, name="follow_up_show"),
     path("uppfoljningar/<int:follow_up_id>/redigera/", views.follow_up_edit, name="follow_up_edit"),
     path("uppfoljningar/<int:follow_up_id>/ta-bort/", views.follow_up_delete, name="follow_up_delete"),
+    path("uppfoljningar/<int:follow_up_id>/lage/", views.follow_up_state, name="follow_up_state"),
 ]

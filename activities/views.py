@@ -11,18 +11,29 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from activities.forms import ActivityForm, FollowUpForm, StatusForm
-from activities.models import Activity, ActivityFollowUp
+from activities.forms import ActivityForm, FollowUpForm, FollowUpStateForm, StatusForm
+from activities.models import Activity, ActivityFollowUp, FollowUpState
 from planportal.forms import EditForm
 from planportal.lib.history import save_with_history
 from planportal.lib.locking import lock_row
-from plans.permissions import Access, get_plan_for_user, require_county_access
+from plans.permissions import (
+    Access,
+    get_plan_for_user,
+    require_contributor_access,
+    require_county_access,
+)
 from plans.views.common import delete_object, edit_object, plan_context, save_unless_changed
 from plans.views.plan_page import ROW_PREFIX, parse_id, row_context
 
 
-def get_activity_for_user(user, activity_id: int, *, edit: bool = False) -> tuple[Activity, Access]:
-    """The activity with what a page shows of it, and the user's access; 404 if none."""
+def get_activity_for_user(
+    user, activity_id: int, *, edit: bool = False, contribute: bool = False
+) -> tuple[Activity, Access]:
+    """The activity with what a page shows of it, and the user's access; 404 if none.
+
+    ``contribute`` asks for the right to edit its follow-ups and status, which a
+    contributor has for the activities their organisations lead.
+    """
     activity = (
         Activity.objects.select_related("plan__county", "priority_area")
         .prefetch_related(
@@ -36,6 +47,8 @@ def get_activity_for_user(user, activity_id: int, *, edit: bool = False) -> tupl
     )
     if activity is None:
         raise Http404
+    if contribute:
+        return activity, require_contributor_access(user, activity)
     return activity, require_county_access(user, activity.plan.county_id, edit=edit)
 
 
@@ -52,7 +65,13 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
     return render(
         request,
         "activities/activity_detail.html",
-        {"activity": activity, "plan": activity.plan, "county": activity.plan.county, "access": access},
+        {
+            "activity": activity,
+            "plan": activity.plan,
+            "county": activity.plan.county,
+            "access": access,
+            "can_contribute": access.may_contribute(activity),
+        },
     )
 
 
@@ -105,7 +124,7 @@ def activity_delete(request: HttpRequest, activity_id: int) -> HttpResponse:
 @require_POST
 def activity_status(request: HttpRequest, activity_id: int) -> HttpResponse:
     """Change an activity's status from the matrix; htmx swaps the row, plain forms redirect back."""
-    activity, access = get_activity_for_user(request.user, activity_id, edit=True)
+    activity, access = get_activity_for_user(request.user, activity_id, contribute=True)
     form = StatusForm(request.POST)
     if not form.is_valid():
         error = _("Choose one of the statuses in the list.")
@@ -163,12 +182,20 @@ def _change_status(activity: Activity, status: str, *, version: str) -> str | No
     return None
 
 
-def get_follow_up_for_user(user, follow_up_id: int, *, edit: bool = False) -> tuple[ActivityFollowUp, Access]:
+def get_follow_up_for_user(
+    user, follow_up_id: int, *, edit: bool = False, contribute: bool = False
+) -> tuple[ActivityFollowUp, Access]:
+    """The follow-up and the user's access; 404 if none (see ``get_activity_for_user``)."""
     follow_up = (
-        ActivityFollowUp.objects.select_related("activity__plan__county").filter(pk=follow_up_id).first()
+        ActivityFollowUp.objects.select_related("activity__plan__county")
+        .prefetch_related("activity__lead_organisations")
+        .filter(pk=follow_up_id)
+        .first()
     )
     if follow_up is None:
         raise Http404
+    if contribute:
+        return follow_up, require_contributor_access(user, follow_up.activity)
     return follow_up, require_county_access(user, follow_up.activity.plan.county_id, edit=edit)
 
 
@@ -198,7 +225,7 @@ def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -
             return render(
                 request,
                 "activities/partials/follow_up.html",
-                {"follow_up": follow_up, "access": access, "saved": True},
+                {"follow_up": follow_up, "access": access, "can_contribute": True, "saved": True},
             )
         # A new follow-up takes its place in the list by year, and "No follow-up yet" goes:
         # the whole list is swapped, not just the form.
@@ -208,6 +235,7 @@ def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -
             {
                 "follow_ups": activity.follow_ups.order_by("-year"),
                 "access": access,
+                "can_contribute": True,
                 "saved_id": follow_up.pk,
             },
         )
@@ -225,14 +253,18 @@ def _follow_up_page(request, form, *, activity, access, follow_up=None, title) -
 
 @login_required
 def follow_up_create(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity, access = get_activity_for_user(request.user, activity_id, edit=True)
-    form = FollowUpForm(request.POST or None, activity=activity, initial={"status": activity.status})
+    activity, access = get_activity_for_user(request.user, activity_id, contribute=True)
+    initial = {"status": activity.status}
+    # The round's pages link here for their year ("?ar=2022").
+    if (year := parse_id(request.GET.get("ar"))) is not None:
+        initial["year"] = year
+    form = FollowUpForm(request.POST or None, activity=activity, initial=initial)
     return _follow_up_page(request, form, activity=activity, access=access, title=_("New follow-up"))
 
 
 @login_required
 def follow_up_edit(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    follow_up, access = get_follow_up_for_user(request.user, follow_up_id, edit=True)
+    follow_up, access = get_follow_up_for_user(request.user, follow_up_id, contribute=True)
     form = FollowUpForm(request.POST or None, instance=follow_up, activity=follow_up.activity)
     return _follow_up_page(
         request,
@@ -248,7 +280,68 @@ def follow_up_edit(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 def follow_up_show(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     """The follow-up as the activity page shows it (what htmx swaps back on cancel)."""
     follow_up, access = get_follow_up_for_user(request.user, follow_up_id)
-    return render(request, "activities/partials/follow_up.html", {"follow_up": follow_up, "access": access})
+    return render(
+        request,
+        "activities/partials/follow_up.html",
+        {
+            "follow_up": follow_up,
+            "access": access,
+            "can_contribute": access.may_contribute(follow_up.activity),
+        },
+    )
+
+
+@login_required
+@require_POST
+def follow_up_state(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """Mark the follow-up done ("klar") or reopen it as a draft; htmx swaps the follow-up in place."""
+    follow_up, access = get_follow_up_for_user(request.user, follow_up_id, contribute=True)
+    form = FollowUpStateForm(request.POST)
+    error = None
+    if not form.is_valid():
+        error = _("Choose done or draft.")
+    else:
+        error = _change_state(follow_up, form.cleaned_data["state"])
+    activity_url = reverse("activity_detail", args=[follow_up.activity_id])
+    if request.htmx:
+        return render(
+            request,
+            "activities/partials/follow_up.html",
+            {
+                "follow_up": follow_up,
+                "access": access,
+                "can_contribute": True,
+                "saved": error is None,
+                "state_error": error,
+            },
+        )
+    if error:
+        messages.error(request, error)
+    elif follow_up.state == FollowUpState.DONE:
+        messages.success(request, _("The follow-up %(year)s is marked done.") % {"year": follow_up.year})
+    else:
+        messages.success(request, _("The follow-up %(year)s is a draft again.") % {"year": follow_up.year})
+    return redirect(_safe_next(request, f"{activity_url}#uppfoljning-{follow_up.year}"))
+
+
+def _change_state(follow_up: ActivityFollowUp, state: str) -> str | None:
+    """Set the follow-up's state as one version with a reason; the error if it may not be done yet."""
+    with transaction.atomic():
+        current = lock_row(follow_up)
+        if current is None:
+            raise Http404("Deleted a moment ago.")
+        for field in ActivityFollowUp._meta.concrete_fields:
+            setattr(follow_up, field.attname, getattr(current, field.attname))
+        if follow_up.state == state:
+            return None
+        if state == FollowUpState.DONE and not follow_up.achieved.strip():
+            return _("Write what was achieved before you mark the follow-up done.")
+        follow_up.state = state
+        save_with_history(
+            follow_up,
+            reason=_("Marked done") if state == FollowUpState.DONE else _("Reopened as a draft"),
+        )
+    return None
 
 
 @login_required

@@ -23,7 +23,7 @@ from activities.matrix import COLUMN_KEYS, COLUMNS, RowRenderer
 from activities.models import Activity, Status
 from planportal.lib.swedish import swedish_order, swedish_sort_key
 from plans.models import FocusArea, Goal, Organisation, Plan, PriorityArea, SubRegion, TargetGroup
-from plans.permissions import Access, get_plan_for_user
+from plans.permissions import Access, contributable_activity_ids, get_plan_for_user
 
 # More rows than this, and the matrix shows its groups folded, to be opened one at a time.
 ROWS_AT_ONCE = 400
@@ -169,6 +169,7 @@ def row_context(request: HttpRequest, access: Access, *, next_url: str | None = 
         "matrix_row": RowRenderer(
             columns=columns,
             can_edit=access.can_edit,
+            editable=contributable_activity_ids(access),
             csrf_token=get_token(request),
             next_url=request.get_full_path() if next_url is None else next_url,
         ),

@@ -1,10 +1,13 @@
 """Every workspace page, for every persona: who gets the page, who gets 404, who must log in."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from rounds.models import FollowUpRound
 from tests.factories import FollowUpFactory
-from tests.personas import EDIT, PERSONAS, READ, World, assert_status
+from tests.personas import CONTRIBUTE, EDIT, PERSONAS, READ, World, assert_status
 
 pytestmark = pytest.mark.django_db
 
@@ -30,26 +33,44 @@ PAGES = [
     ("follow_up_show", lambda w: [w.follow_up.pk], READ),
     ("follow_up_edit", lambda w: [w.follow_up.pk], EDIT),
     ("follow_up_delete", lambda w: [w.follow_up.pk], EDIT),
+    # The activity the contributor's organisation leads: they write its follow-ups, never delete them.
+    ("activity_detail", lambda w: [w.contributed.pk], READ),
+    ("activity_edit", lambda w: [w.contributed.pk], EDIT),
+    ("follow_up_create", lambda w: [w.contributed.pk], CONTRIBUTE),
+    ("follow_up_edit", lambda w: [w.contributed_follow_up.pk], CONTRIBUTE),
+    ("follow_up_delete", lambda w: [w.contributed_follow_up.pk], EDIT),
+    ("plan_rounds", lambda w: [w.tree.plan.pk], READ),
+    ("round_open", lambda w: [w.tree.plan.pk], EDIT),
+    ("round_detail", lambda w: [w.round.pk], READ),
+    ("round_edit", lambda w: [w.round.pk], EDIT),
     ("object_history", lambda w: ["activity", w.tree.activities[0].pk], READ),
     ("history_compare", lambda w: ["goal", w.tree.goals[0].pk], READ),
 ]
+
+# The same view on the contributor's activity (listed second) is told apart by its id.
+_NAMES = [page[0] for page in PAGES]
+PAGE_IDS = [name + ("-contributed" if name in _NAMES[:index] else "") for index, name in enumerate(_NAMES)]
 
 
 @pytest.fixture
 def world():
     world = World.build()
     world.follow_up = FollowUpFactory(activity=world.tree.activities[0])
+    world.contributed_follow_up = FollowUpFactory(activity=world.contributed)
+    world.round = FollowUpRound.objects.create(
+        plan=world.tree.plan, year=world.tree.plan.start_year, deadline=datetime.date(2030, 1, 31)
+    )
     return world
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize(("name", "args", "expected"), PAGES, ids=[page[0] for page in PAGES])
+@pytest.mark.parametrize(("name", "args", "expected"), PAGES, ids=PAGE_IDS)
 def test_it_answers_each_persona(client, world, persona, name, args, expected):
     world.login(client, persona)
     assert_status(client.get(reverse(name, args=args(world))), expected[persona])
 
 
-@pytest.mark.parametrize(("name", "args", "expected"), PAGES, ids=[page[0] for page in PAGES])
+@pytest.mark.parametrize(("name", "args", "expected"), PAGES, ids=PAGE_IDS)
 def test_it_lets_an_admin_see_every_page(client, world, name, args, expected):
     world.login(client, "admin")
     assert client.get(reverse(name, args=args(world))).status_code == 200
