@@ -30,6 +30,7 @@ from plans.models import (
     Organisation,
     Plan,
     PriorityArea,
+    ReportSection,
     Role,
     SubRegion,
 )
@@ -54,7 +55,14 @@ DEMO_USERS = [
     ),
     ("lasare", "Läsare i Norrbotten", False, {"BD": Role.READER}),
     ("samordnare-o", "Länssamordnare i Västra Götaland", False, {"O": Role.EDITOR}),
+    ("kontakt-regionbd", "Kontaktperson i Region Norrbotten", False, {"BD": Role.CONTRIBUTOR}),
+    ("kontakt-kommunerbd", "Kontaktperson i Norrbottens Kommuner", False, {"BD": Role.CONTRIBUTOR}),
 ]
+# The organisations whose activities a demo contributor follows up (in the county of their membership).
+DEMO_CONTRIBUTOR_ORGANISATIONS = {
+    "kontakt-regionbd": ["Region Norrbotten"],
+    "kontakt-kommunerbd": ["Norrbottens Kommuner"],
+}
 
 
 def demo_files() -> list[Path]:
@@ -211,7 +219,8 @@ class _CountyLoader:
                     )
                 )
         for row in data.get("reports", []):
-            _saved(FollowUpReport(plan=plan, year=row["year"], status=row.get("status", "draft")))
+            report = _saved(FollowUpReport(plan=plan, year=row["year"], status=row.get("status", "draft")))
+            _load_report_sections(report)
 
     def _load_indicator(self, row: dict) -> None:
         indicator, _ = Indicator.objects.get_or_create(
@@ -255,6 +264,19 @@ class _CountyLoader:
             )
 
 
+def _load_report_sections(report: FollowUpReport) -> None:
+    """The written parts of a demo report, from ``fixtures/demo/reports/<county>-<year>.json``
+    (a directory of its own: the county files are every ``*.json`` of ``fixtures/demo``)."""
+    path = DEMO_DIR / "reports" / f"{report.plan.county.letter_code}-{report.year}.json"
+    if not path.exists():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("plan") not in (None, report.plan.title):
+        return
+    for key, texts in data["sections"].items():
+        _saved(ReportSection(report=report, key=key, **texts))
+
+
 @transaction.atomic
 def load_demo_file(path: Path) -> County:
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -277,8 +299,60 @@ def create_demo_users() -> list[str]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             for letter, role in roles.items():
-                Membership.objects.update_or_create(
+                membership, _ = Membership.objects.update_or_create(
                     user=user, county=counties[letter], defaults={"role": role}
                 )
+                if username in DEMO_CONTRIBUTOR_ORGANISATIONS:
+                    names_of = DEMO_CONTRIBUTOR_ORGANISATIONS[username]
+                    membership.organisations.set(Organisation.objects.filter(name__in=names_of))
             names.append(username)
+        # The round the demo contributors answer needs them (and the coordinator who opened it).
+        create_demo_round()
     return names
+
+
+# Norrbotten's 2022 round, partly answered: (lead organisation, how many of its activities are
+# done, how many in draft); the rest of the round is missing. Texts are the demo's own, not the plan's.
+DEMO_ROUND_ANSWERS = [("Region Norrbotten", 4, 1), ("Länsstyrgruppen", 1, 1)]
+
+
+def create_demo_round() -> None:
+    """Open the follow-up round Norrbotten 2022 and answer part of it (once; a rebuild keeps it)."""
+    from activities.models import FollowUpState
+    from rounds.models import FollowUpRound
+
+    plan = Plan.objects.filter(county__letter_code="BD", start_year__lte=2022, end_year__gte=2022).first()
+    if plan is None or FollowUpRound.objects.filter(plan=plan, year=2022).exists():
+        return
+    opener = get_user_model().objects.filter(username="samordnare").first()
+    with history_context(user=opener, reason="Demodata: uppföljningsomgång 2022"):
+        _saved(
+            FollowUpRound(
+                plan=plan,
+                year=2022,
+                deadline=date(2023, 1, 31),
+                opened_by=opener,
+                instructions=(
+                    "Skriv för varje aktivitet er organisation leder vad som uppnåddes 2022 "
+                    "(måluppfyllelse) och vad som planeras 2023 (planering). "
+                    "Markera uppföljningen som klar när den är färdig."
+                ),
+            )
+        )
+        answered: set[int] = set()
+        for organisation, done, draft in DEMO_ROUND_ANSWERS:
+            activities = plan.activities.filter(lead_organisations__name=organisation)
+            activities = activities.exclude(pk__in=answered)
+            for index, activity in enumerate(activities.order_by("position", "id")[: done + draft]):
+                state = FollowUpState.DONE if index < done else FollowUpState.DRAFT
+                _saved(
+                    ActivityFollowUp(
+                        activity=activity,
+                        year=2022,
+                        status=activity.status,
+                        state=state,
+                        achieved="Arbetet genomfördes under året och redovisades för länsstyrgruppen.",
+                        planning="" if state == FollowUpState.DRAFT else "Arbetet fortsätter 2023.",
+                    )
+                )
+                answered.add(activity.pk)

@@ -157,3 +157,22 @@ def test_it_shows_the_numbers_a_writer_needs_beside_the_parts(client, world):
     # A reader sees the parts but no way to write them.
     page = world.login(client, "reader").get(detail_url(world)).content.decode()
     assert "Skriv ”Sammanfattning”" not in page
+
+
+def test_it_writes_gavleborgs_2022_report_text_into_the_demo_report(client):
+    from plans.demo import DEMO_DIR, load_demo_file
+    from plans.national import load_national_data
+
+    load_national_data()
+    load_demo_file(DEMO_DIR / "X.json")
+    report = FollowUpReport.objects.get(plan__county__letter_code="X", year=2022)
+    parts = {section.key: section for section in report.sections.all()}
+    assert {"summary", "funds", "closing", "focus-1", "focus-5"} <= set(parts)
+    assert "SIP-samordnaruppdraget har utökats som planerat" in parts["focus-2"].achieved
+    assert "Fortsatt rekrytering av lokala SIP-utbildare" in parts["focus-2"].planning
+    # Organisations and roles only: no e-mail address.
+    everything = " ".join(
+        " ".join((section.text, section.achieved, section.analysis, section.planning))
+        for section in parts.values()
+    )
+    assert "@" not in everything
