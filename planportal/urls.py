@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("indicators.urls")),
     path("", include("rounds.urls")),
+    path("", include("rounds.spreadsheet_urls")),
     path("", include("plans.imports.urls")),
 ]
