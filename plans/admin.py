@@ -15,7 +15,9 @@ from plans.models import (
     Organisation,
     Plan,
     PriorityArea,
+    ReportComment,
     ReportRevision,
+    ReportSection,
     SubRegion,
 )
 from plans.resources import GoalResource
@@ -137,6 +139,42 @@ class FollowUpReportAdmin(SimpleHistoryAdmin):
     readonly_fields = ["submitted_at", "submitted_by", "approved_at", "approved_by"]
     list_select_related = ["plan"]
     inlines = [ReportRevisionInline]
+
+
+@admin.register(ReportSection)
+class ReportSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["report", "key", "updated_at"]
+    list_filter = ["report__plan__county"]
+    search_fields = ["report__plan__title", "text", "achieved", "analysis", "planning"]
+    list_select_related = ["report__plan"]
+
+
+@admin.register(ReportComment)
+class ReportCommentAdmin(SimpleHistoryAdmin):
+    list_display = ["report", "target", "author", "created_at", "resolved_at"]
+    list_filter = ["report__plan__county"]
+    search_fields = ["report__plan__title", "text"]
+    list_select_related = ["report__plan", "author"]
+    raw_id_fields = ["report", "parent", "author", "resolved_by"]
+
+
+@admin.register(ReportRevision)
+class ReportRevisionAdmin(admin.ModelAdmin):
+    """The approved versions: a record of what was approved, so read only."""
+
+    list_display = ["report", "number", "approved_at", "approved_by", "reopened_at"]
+    list_filter = ["report__plan__county"]
+    search_fields = ["report__plan__title", "pdf_sha256"]
+    list_select_related = ["report__plan", "approved_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(ImportRecord)
