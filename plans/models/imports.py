@@ -13,6 +13,7 @@ class ImportRecord(models.Model):
         ACTIVITIES = "activities", _("activity matrix")
         GOALS = "goals", _("goals")
         INDICATOR_VALUES = "indicator_values", _("indicator values")
+        FOLLOW_UPS = "follow_ups", _("follow-ups")
 
     class Outcome(models.TextChoices):
         COMMITTED = "committed", _("committed")
