@@ -92,3 +92,58 @@ class FollowUpRound(models.Model):
         from activities.models import ActivityFollowUp
 
         return ActivityFollowUp.objects.filter(activity__in=self.activities().values("pk"), year=self.year)
+
+
+class SentReminder(models.Model):
+    """One reminder mail of a round to one person: who, when, on which occasion.
+
+    The row is written in the same transaction as the mail is sent, and its constraints
+    make a second mail for the same occasion impossible: the automatic occasions go once
+    per person and round, the manual "Påminn" once per person and day.
+    """
+
+    class Occasion(models.TextChoices):
+        OPENED = "opened", _("round opened")
+        BEFORE_DEADLINE = "before_deadline", _("before the deadline")
+        AFTER_DEADLINE = "after_deadline", _("after the deadline")
+        MANUAL = "manual", _("reminder sent by hand")
+
+    round = models.ForeignKey(
+        FollowUpRound, on_delete=models.CASCADE, related_name="sent_reminders", verbose_name=_("round")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
+    occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices)
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    # As addressed when sent: the record stays true if the user's address changes later.
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=300)
+    missing = models.PositiveIntegerField(_("follow-ups missing"), default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "user", "occasion"],
+                condition=~Q(occasion="manual"),
+                name="reminder_once_per_occasion",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "user", "occasion", "day"], name="reminder_once_per_occasion_and_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} → {self.email} ({self.get_occasion_display()})"

@@ -86,28 +86,35 @@ def test_it_queues_a_due_schedule_from_the_worker_scheduler():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a worker process needs a database server")
 @pytest.mark.django_db(transaction=True)
-def test_it_runs_a_job_in_a_real_worker_process():
+def test_it_runs_a_job_in_a_real_worker_process(tmp_path):
     job_id = jobs.enqueue("math.floor", 7.5)
     db = connection.settings_dict
     host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
     # The worker reads and writes the test database, as production's reads the app's.
     env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}"}
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    log = tmp_path / "qcluster.log"
+    with log.open("wb") as output:
+        # Output to a file: a pipe that nobody reads would fill up and block the worker.
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not Task.objects.filter(id=job_id).exists():
-            assert worker.poll() is None, worker.stderr.read().decode()
+            assert worker.poll() is None, log.read_text()
             time.sleep(0.2)
         task = Task.objects.get(id=job_id)
-    finally:
         os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        # A stopped cluster finishes its work and exits by itself.
+        assert worker.wait(timeout=30) == 0, log.read_text()
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
     assert task.success and task.result == 7
     assert not OrmQ.objects.exists()
