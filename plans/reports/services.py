@@ -27,6 +27,7 @@ from planportal.lib import pdf
 from planportal.lib.history import history_context
 from planportal.lib.locking import lock_rows
 from plans.models import FollowUpReport, Plan, ReportComment, ReportRevision
+from plans.reports import mails
 from plans.reports.data import ReportData, build_report
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def submit_report(*, plan: Plan, year: int, user) -> FollowUpReport:
         report.submitted_by = user
         report.full_clean()
         report.save()
+    mails.queue_report_mail(report, mails.SUBMITTED)
     return report
 
 
@@ -111,6 +113,7 @@ def return_report(*, plan: Plan, year: int, user, comment: str) -> FollowUpRepor
         report.comment = comment
         report.full_clean()
         report.save()
+    mails.queue_report_mail(report, mails.RETURNED)
     return report
 
 
@@ -155,6 +158,7 @@ def approve_report(*, plan: Plan, year: int, user) -> FollowUpReport:
         revision.number,
         revision.pdf_sha256,
     )
+    mails.queue_report_mail(report, mails.APPROVED)
     return report
 
 
