@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("indicators.urls")),
     path("", include("rounds.urls")),
     path("", include("rounds.spreadsheet_urls")),
+    path("", include("rounds.reminder_urls")),
     path("", include("plans.imports.urls")),
 ]

@@ -2,7 +2,6 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from activities.models import FollowUpState
@@ -170,7 +169,6 @@ def test_it_keeps_no_record_when_the_mail_fails(world, mailoutbox, monkeypatch):
     assert not SentReminder.objects.exists()  # the job's retry sends them
 
 
-@pytest.mark.urls("tests.rounds.reminder_urls")
 def test_it_queues_the_reminders_when_an_editor_presses_the_button(
     world, client, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -201,7 +199,6 @@ def test_it_queues_the_reminders_when_an_editor_presses_the_button(
     assert SentReminder.objects.exclude(occasion=Occasion.MANUAL).count() == 2
 
 
-@pytest.mark.urls("tests.rounds.reminder_urls")
 @pytest.mark.parametrize("who", ["contributor", "reader", "other_editor", "anonymous"])
 def test_it_lets_only_editors_press_the_button(world, client, who):
     county = world.round.plan.county
@@ -225,15 +222,19 @@ def test_it_lets_only_editors_press_the_button(world, client, who):
     assert queued_jobs() == []
 
 
-@pytest.mark.urls("tests.rounds.reminder_urls")
-def test_it_shows_the_sent_reminders_on_the_round_page(world, rf):
+def test_it_shows_the_sent_reminders_on_the_round_page_to_its_editors(world, client):
     reminders.send_reminders(world.round, Occasion.OPENED, today=dt.date(2022, 10, 1))
-    request = rf.get("/")
-    access = SimpleNamespace(can_edit=True)
-    html = render_to_string(
-        "rounds/partials/remind_button.html", {"round": world.round, "access": access}, request=request
-    )
-    assert "Påminn" in html
+    url = reverse("round_detail", args=[world.round.pk])
+
+    client.force_login(world.editor)
+    html = client.get(url).content.decode()
+    assert reverse("round_remind", args=[world.round.pk]) in html
+    assert "Påminn</button>" in html
     assert "kontakt-region@example.se" in html
     assert "Kim Kontakt" in html
     assert "Omgången öppnad" in html
+
+    client.force_login(world.users["kommun"])
+    html = client.get(url).content.decode()
+    assert "Påminn</button>" not in html
+    assert "kontakt-region@example.se" not in html
