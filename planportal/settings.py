@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "planportal.context_processors.navigation",
             ],
             "builtins": ["planportal.templatetags.swedish", "planportal.templatetags.display"],
         },

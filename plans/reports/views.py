@@ -32,6 +32,7 @@ from plans.reports.forms import (
     TextSectionForm,
 )
 from plans.views.common import conflict, save_unless_changed
+from rounds.models import FollowUpRound
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,8 @@ def _detail(
         "open_threads": open_threads,
         "revisions": revisions,
         "latest_revision": revisions[-1] if revisions else None,
+        # The year's follow-up round, where the answers the report shows are collected.
+        "follow_up_round": FollowUpRound.objects.filter(plan=plan, year=year).first(),
     }
     return render(request, "plans/report/detail.html", context, status=status)
 
