@@ -23,6 +23,7 @@ from plans.views.plan_page import parse_id
 from rounds.forms import RoundForm
 from rounds.models import FollowUpRound
 from rounds.progress import MISSING, round_progress
+from rounds.tasks import queue_round_reminders
 
 # The round page's filter: what the coordinator chases ("saknas": not done yet), or what is done.
 SHOW = {"saknas": {MISSING, FollowUpState.DRAFT}, "klar": {FollowUpState.DONE}}
@@ -59,6 +60,8 @@ def round_open(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             save_with_history(form.instance, reason=_("Round opened"))
+            # The contributors hear of it at once (by the job queue, after the commit).
+            queue_round_reminders(form.instance)
         messages.success(request, _("The follow-up round %(year)s is open.") % {"year": form.instance.year})
         return redirect(_round_url(form.instance))
     return render(

@@ -122,10 +122,10 @@ def commit_import(
                 # Someone saved in the plan since the rows were classified; writing them would undo it.
                 if hasattr(importer, "fresh"):  # an importer with more than a plan to it (a round)
                     fresh = importer.fresh()
+                elif plan:
+                    fresh = plan_importer(kind=importer.kind, plan=plan)
                 else:
-                    fresh = (
-                        plan_importer(kind=importer.kind, plan=plan) if plan else county_importer(county=county)
-                    )
+                    fresh = county_importer(county=county)
                 raise ImportOutdated(preview_import(importer=fresh, data=data, file_name=file_name))
             importer.write(user=user, reason=reason)
     except (DatabaseError, ValidationError) as error:

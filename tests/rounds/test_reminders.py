@@ -238,3 +238,18 @@ def test_it_shows_the_sent_reminders_on_the_round_page_to_its_editors(world, cli
     html = client.get(url).content.decode()
     assert "Påminn</button>" not in html
     assert "kontakt-region@example.se" not in html
+
+
+def test_it_queues_the_opening_mails_when_an_editor_opens_a_round(
+    world, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(world.editor)
+    plan = world.round.plan
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("round_open", args=[plan.pk]),
+            {"year": 2023, "deadline": "2024-01-31", "instructions": ""},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert mailoutbox == []  # never sent inside the request
+    assert [job["func"] for job in queued_jobs()] == ["rounds.tasks.send_round_reminders"]
