@@ -3,10 +3,9 @@ activities), and upload → preview → confirm it back, as the plan's imports d
 
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import get_valid_filename
@@ -16,15 +15,14 @@ from django.views.decorators.http import require_POST
 from planportal.lib.spreadsheets import write_csv, write_xlsx
 from planportal.lib.swedish import format_number
 from plans.imports import services, staging
-from plans.imports.base import CHANGED, ERROR, NEW, SKIPPED, UNCHANGED, Preview
-from plans.imports.forms import ConfirmForm, UploadForm
+from plans.imports.base import Preview
+from plans.imports.forms import UploadForm
+from plans.imports.views import confirm_import, preview_page
 from plans.models import ImportRecord, Organisation
 from plans.permissions import Access, get_plan_for_user
 from rounds.models import FollowUpRound
 from rounds.resources import KIND, FollowUpImporter, follow_up_export, round_activities
 
-# How many rows of each kind the preview lists; the totals always count them all.
-SHOWN_ROWS = {ERROR: 500, CHANGED: 500, NEW: 200, SKIPPED: 100, UNCHANGED: 200}
 MINE = "mina"
 
 
@@ -33,10 +31,23 @@ class RoundTarget:
     """What the shared import partials need to know of a round."""
 
     round: FollowUpRound
+    access: Access
+
+    preview_template = "rounds/import_preview.html"
 
     @property
     def plan(self):
         return self.round.plan
+
+    @property
+    def county(self):
+        return self.round.plan.county
+
+    def importer(self, kind: str = KIND) -> FollowUpImporter:
+        return FollowUpImporter(round=self.round, access=self.access)
+
+    def preview_context(self, preview: Preview) -> dict:
+        return {"round": self.round, "form": UploadForm()}
 
     @property
     def key(self) -> str:
@@ -106,11 +117,11 @@ def round_export(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 def round_import(request: HttpRequest, round_id: int) -> HttpResponse:
     round, access = get_round_for_user(request.user, round_id, write=True)
-    target = RoundTarget(round)
+    target = RoundTarget(round, access)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file_name = form.cleaned_data["file"].name
-        importer = FollowUpImporter(round=round, access=access)
+        importer = target.importer()
         preview = services.preview_import(importer=importer, data=form.file_bytes, file_name=file_name)
         if not preview.can_commit:
             services.record_import(
@@ -128,7 +139,7 @@ def round_import(request: HttpRequest, round_id: int) -> HttpResponse:
                 token = staging.stage(
                     request, data=form.file_bytes, file_name=file_name, kind=KIND, target=target.key
                 )
-            return _preview_page(request, target, preview, token=token)
+            return preview_page(request, target, preview, token=token)
     organisations = Organisation.objects.filter(
         activities__in=[activity.pk for activity in round_activities(round)]
     ).distinct()
@@ -151,77 +162,4 @@ def round_import(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def round_import_confirm(request: HttpRequest, round_id: int) -> HttpResponse:
     round, access = get_round_for_user(request.user, round_id, write=True)
-    target = RoundTarget(round)
-    form = ConfirmForm(request.POST)
-    staged = staging.load(request, form.cleaned_data["token"], target=target.key) if form.is_valid() else None
-    if staged is None:
-        messages.error(
-            request, _("The uploaded file is no longer waiting to be imported. Please upload it again.")
-        )
-        return redirect(target.import_url)
-    if "cancel" in request.POST:
-        staging.discard(request, staged.token)
-        messages.info(request, _("The import was cancelled; nothing was changed."))
-        return redirect(target.import_url)
-    try:
-        committed = services.commit_import(
-            importer=FollowUpImporter(round=round, access=access),
-            data=staged.data,
-            file_name=staged.file_name,
-            user=request.user,
-            plan=round.plan,
-            county=round.plan.county,
-            expected_digest=form.cleaned_data["digest"],
-        )
-    except services.ImportOutdated as outdated:
-        messages.warning(
-            request,
-            _("The data changed after the preview was made. Here is the preview again; please check it."),
-        )
-        return _preview_page(request, target, outdated.preview, token=staged.token)
-    except services.ImportRefused as refused:
-        staging.discard(request, staged.token)
-        messages.error(request, refused.message)
-        return _preview_page(request, target, refused.preview, token=None)
-    staging.discard(request, staged.token)
-    totals = committed.preview.totals
-    messages.success(
-        request,
-        _("%(file)s was imported. New: %(new)s, changed: %(changed)s, unchanged: %(unchanged)s.")
-        % {
-            "file": staged.file_name,
-            "new": format_number(totals[NEW]),
-            "changed": format_number(totals[CHANGED]),
-            "unchanged": format_number(totals[UNCHANGED]),
-        },
-    )
-    return redirect(target.import_url)
-
-
-def _preview_page(
-    request: HttpRequest, target: RoundTarget, preview: Preview, *, token: str | None
-) -> HttpResponse:
-    groups = []
-    for status in (ERROR, CHANGED, NEW, SKIPPED, UNCHANGED):
-        rows = preview.rows_with(status)
-        if rows:
-            shown = rows[: SHOWN_ROWS[status]]
-            groups.append(
-                {"status": status, "rows": shown, "hidden": len(rows) - len(shown), "count": len(rows)}
-            )
-    return render(
-        request,
-        "rounds/import_preview.html",
-        {
-            "target": target,
-            "round": target.round,
-            "plan": target.plan,
-            "preview": preview,
-            "totals": preview.totals,
-            "groups": groups,
-            "confirm_form": ConfirmForm(initial={"token": token, "digest": preview.digest})
-            if token
-            else None,
-            "form": UploadForm(),
-        },
-    )
+    return confirm_import(request, RoundTarget(round, access))

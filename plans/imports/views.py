@@ -62,6 +62,12 @@ class Target:
             importers = [(_("Indicator values"), services.IndicatorValueImporter)]
         return [(title, importer.columns, format_number(importer.max_rows)) for title, importer in importers]
 
+    # The preview page, and what it adds to the shared context (see ``preview_page``).
+    preview_template = "imports/preview.html"
+
+    def preview_context(self, preview: Preview) -> dict:
+        return {"form": PlanUploadForm(initial={"kind": preview.kind}) if self.plan else UploadForm()}
+
     def recent_imports(self):
         records = ImportRecord.objects.select_related("user").order_by("-created_at")
         if self.plan:
@@ -86,7 +92,7 @@ def plan_import(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_import_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan, _access = get_plan_for_user(request.user, plan_id, edit=True)
-    return _confirm(request, Target(county=plan.county, plan=plan))
+    return confirm_import(request, Target(county=plan.county, plan=plan))
 
 
 @login_required
@@ -100,7 +106,7 @@ def county_indicator_import(request: HttpRequest, letter_code: str) -> HttpRespo
 @require_POST
 def county_indicator_import_confirm(request: HttpRequest, letter_code: str) -> HttpResponse:
     county = _county(request.user, letter_code, edit=True)
-    return _confirm(request, Target(county=county))
+    return confirm_import(request, Target(county=county))
 
 
 @login_required
@@ -148,7 +154,7 @@ def _upload(request: HttpRequest, form: UploadForm, target: Target) -> HttpRespo
                 token = staging.stage(
                     request, data=form.file_bytes, file_name=file_name, kind=kind, target=target.key
                 )
-            return _preview_page(request, target, preview, token=token)
+            return preview_page(request, target, preview, token=token)
     return render(
         request,
         "imports/upload.html",
@@ -156,7 +162,8 @@ def _upload(request: HttpRequest, form: UploadForm, target: Target) -> HttpRespo
     )
 
 
-def _confirm(request: HttpRequest, target: Target) -> HttpResponse:
+def confirm_import(request: HttpRequest, target: Target) -> HttpResponse:
+    """Confirm a previewed upload for ``target`` (a plan, a county, a follow-up round): all or nothing."""
     form = ConfirmForm(request.POST)
     staged = staging.load(request, form.cleaned_data["token"], target=target.key) if form.is_valid() else None
     if staged is None:
@@ -183,11 +190,11 @@ def _confirm(request: HttpRequest, target: Target) -> HttpResponse:
             request,
             _("The data changed after the preview was made. Here is the preview again; please check it."),
         )
-        return _preview_page(request, target, outdated.preview, token=staged.token)
+        return preview_page(request, target, outdated.preview, token=staged.token)
     except services.ImportRefused as refused:
         staging.discard(request, staged.token)
         messages.error(request, refused.message)
-        return _preview_page(request, target, refused.preview, token=None)
+        return preview_page(request, target, refused.preview, token=None)
     staging.discard(request, staged.token)
     totals = committed.preview.totals
     messages.success(
@@ -203,7 +210,7 @@ def _confirm(request: HttpRequest, target: Target) -> HttpResponse:
     return redirect(target.import_url)
 
 
-def _preview_page(
+def preview_page(
     request: HttpRequest, target: Target, preview: Preview, *, token: str | None
 ) -> HttpResponse:
     groups = []
@@ -217,7 +224,7 @@ def _preview_page(
     confirm_form = ConfirmForm(initial={"token": token, "digest": preview.digest}) if token else None
     return render(
         request,
-        "imports/preview.html",
+        target.preview_template,
         {
             "target": target,
             "plan": target.plan,
@@ -226,6 +233,6 @@ def _preview_page(
             "totals": preview.totals,
             "groups": groups,
             "confirm_form": confirm_form,
-            "form": PlanUploadForm(initial={"kind": preview.kind}) if target.plan else UploadForm(),
+            **target.preview_context(preview),
         },
     )
