@@ -83,6 +83,29 @@ def parse_status(value: Any) -> str:
     return found
 
 
+def read_status(value: Any, result: RowResult, header: str, *, current: str) -> str:
+    """The status a cell names; an unknown word is an error on the row and keeps ``current``."""
+    try:
+        return parse_status(value)
+    except ValueError:
+        labels = ", ".join(str(label) for _value, label in Status.choices)
+        result.error(
+            header,
+            _("Unknown status “%(value)s”. Write one of: %(labels)s.") % {"value": value, "labels": labels},
+        )
+        return current
+
+
+def read_amount(value: Any, result: RowResult, header: str, *, current: Decimal | None) -> Decimal | None:
+    """An amount in kronor, öre kept; what is not one is an error on the row and keeps ``current``."""
+    try:
+        amount = parse_number(value)
+    except (ValueError, ArithmeticError):
+        result.error(header, _("“%(value)s” is not an amount of money.") % {"value": value})
+        return current
+    return None if amount is None else amount.quantize(Decimal("0.01"))
+
+
 def parse_goal_codes(value: Any) -> list[str]:
     return [code for code in _CODE_SEPARATORS.split(str(value or "")) if code]
 
@@ -196,24 +219,13 @@ class ActivityMatrixImporter(SheetImporter):
             if name in sheet.headers and not same_text(getattr(activity, name), text):
                 setattr(activity, name, text)
         if values.get("status") is not None:
-            try:
-                activity.status = parse_status(values["status"])
-            except ValueError:
-                labels = ", ".join(str(label) for _value, label in Status.choices)
-                result.error(
-                    self.headers["status"],
-                    _("Unknown status “%(value)s”. Write one of: %(labels)s.")
-                    % {"value": values["status"], "labels": labels},
-                )
+            activity.status = read_status(
+                values["status"], result, self.headers["status"], current=activity.status
+            )
         if "budget" in sheet.headers:
-            try:
-                budget = parse_number(values.get("budget"))
-                activity.budget = None if budget is None else budget.quantize(Decimal("0.01"))
-            except (ValueError, ArithmeticError):
-                result.error(
-                    self.headers["budget"],
-                    _("“%(value)s” is not an amount of money.") % {"value": values["budget"]},
-                )
+            activity.budget = read_amount(
+                values.get("budget"), result, self.headers["budget"], current=activity.budget
+            )
         for name in ("start_date", "end_date"):
             if name in sheet.headers:
                 try:

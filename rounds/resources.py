@@ -9,17 +9,14 @@ status is left as it is: a round may be answered after the year, when the activi
 on. An exported file imports back without change.
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityFollowUp, FollowUpState, Status
-from activities.resources import parse_status
+from activities.resources import read_amount, read_status
 from planportal.lib.history import save_with_history
 from planportal.lib.spreadsheets import Column, Sheet
-from planportal.lib.swedish import parse_number
 from plans.imports.base import (
     CHANGED,
     COUNTY_COLUMN,
@@ -198,24 +195,13 @@ class FollowUpImporter(SheetImporter):
             if name in sheet.headers and not same_text(getattr(follow_up, name), text):
                 setattr(follow_up, name, text)
         if values.get("status") not in (None, ""):
-            try:
-                follow_up.status = parse_status(values["status"])
-            except ValueError:
-                labels = ", ".join(str(label) for _value, label in Status.choices)
-                result.error(
-                    self.headers["status"],
-                    _("Unknown status “%(value)s”. Write one of: %(labels)s.")
-                    % {"value": values["status"], "labels": labels},
-                )
+            follow_up.status = read_status(
+                values["status"], result, self.headers["status"], current=follow_up.status
+            )
         if "spent" in sheet.headers:
-            try:
-                spent = parse_number(values.get("spent"))
-                follow_up.spent = None if spent is None else spent.quantize(Decimal("0.01"))
-            except (ValueError, ArithmeticError):
-                result.error(
-                    self.headers["spent"],
-                    _("“%(value)s” is not an amount of money.") % {"value": values["spent"]},
-                )
+            follow_up.spent = read_amount(
+                values.get("spent"), result, self.headers["spent"], current=follow_up.spent
+            )
         if values.get("state") not in (None, ""):
             state = STATE_WORDS.get(text_key(as_text(values["state"])))
             if state is None:
