@@ -137,10 +137,15 @@ class IndicatorValueImporter(SheetImporter):
 
     def _indicators(self) -> dict[str, Indicator]:
         found = {}
-        for indicator in Indicator.objects.only("pk", "code", "kolada_id"):
+        # The national catalogue and this county's own indicators; the county's own code wins.
+        indicators = list(
+            Indicator.objects.for_county(self.county.pk).only("pk", "code", "kolada_id", "county_id")
+        )
+        indicators.sort(key=lambda indicator: indicator.county_id is not None)
+        for indicator in indicators:
             if indicator.kolada_id:
                 found.setdefault(text_key(indicator.kolada_id), indicator)
-        for indicator in Indicator.objects.only("pk", "code", "kolada_id"):
+        for indicator in indicators:
             found[text_key(indicator.code)] = indicator
         return found
 
@@ -282,7 +287,10 @@ def indicator_value_export(county: County) -> tuple[list[str], list[list]]:
         for pk, code, name in Municipality.objects.filter(county=county).values_list("pk", "code", "name")
     }
     sub_regions = dict(SubRegion.objects.filter(county=county).values_list("pk", "name"))
-    indicators = {pk: (code, name) for pk, code, name in Indicator.objects.values_list("pk", "code", "name")}
+    indicators = {
+        pk: (code, name)
+        for pk, code, name in Indicator.objects.for_county(county.pk).values_list("pk", "code", "name")
+    }
     in_county = Q(county_id=county.pk)
     if municipalities:
         in_county |= Q(municipality_id__in=list(municipalities))
@@ -296,6 +304,8 @@ def indicator_value_export(county: County) -> tuple[list[str], list[list]]:
     county_code = county_area_code(county)
     rows = []
     for indicator_id, municipality_id, sub_region_id, year, gender, value in values.iterator(chunk_size=5000):
+        if indicator_id not in indicators:
+            continue
         if municipality_id:
             rank, (code, name) = 1, municipalities[municipality_id]
         elif sub_region_id:

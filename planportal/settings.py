@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "activities",
     "indicators",
     "rounds",
+    "analysis",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,10 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "label": _("Background jobs"),
 }
+
+# Kolada's open API (v3) for indicator values; tests point it at a local server of recorded answers.
+KOLADA_BASE_URL = envurl("KOLADA_BASE_URL", "https://api.kolada.se")
+KOLADA_TIMEOUT = envint("KOLADA_TIMEOUT", 20)
 
 # Follow-up rounds: the reminder before the deadline goes out this many days before it.
 REMINDER_DAYS_BEFORE_DEADLINE = envint("REMINDER_DAYS_BEFORE_DEADLINE", 7)

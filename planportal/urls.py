@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("activities.urls")),
     path("", include("indicators.urls")),
+    path("", include("indicators.kolada_urls")),
+    path("", include("analysis.urls")),
     path("", include("rounds.urls")),
     path("", include("rounds.spreadsheet_urls")),
     path("", include("rounds.reminder_urls")),

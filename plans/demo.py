@@ -34,6 +34,7 @@ from plans.models import (
     Role,
     SubRegion,
 )
+from plans.models.geography import municipality_name_keys
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 DEMO_PASSWORD = "planportal-demo"
@@ -93,6 +94,15 @@ class _CountyLoader:
         self.priority_areas: dict[str, PriorityArea] = {}
         self.focus_areas = {area.number: area for area in FocusArea.objects.all()}
 
+    def municipality_named(self, organisation_name: str) -> Municipality | None:
+        keys = municipality_name_keys(organisation_name)
+        if not keys:
+            return None
+        for municipality in Municipality.objects.filter(county=self.county):
+            if municipality.name.casefold() in keys:
+                return municipality
+        return None
+
     def load(self) -> None:
         for row in self.data.get("organisations", []):
             organisation, _ = Organisation.objects.get_or_create(
@@ -101,6 +111,7 @@ class _CountyLoader:
                     "short_name": row.get("short_name", ""),
                     "kind": row["kind"],
                     "county": self.county,
+                    "municipality": self.municipality_named(row["name"]),
                 },
             )
             self.organisations[organisation.name] = organisation
@@ -223,8 +234,10 @@ class _CountyLoader:
             _load_report_sections(report)
 
     def _load_indicator(self, row: dict) -> None:
+        # The plans' own indicators are the county's; those with a Kolada id are national.
         indicator, _ = Indicator.objects.get_or_create(
             code=row["code"],
+            county=None if row.get("national") else self.county,
             defaults={
                 "name": row["name"],
                 "unit": row.get("unit", "count"),

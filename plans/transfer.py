@@ -98,6 +98,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
         "kolada_id",
         "desired_direction",
         "description",
+        "county",
     ),
 }
 
@@ -361,8 +362,11 @@ def _resolve_natural(data: dict[str, Any], reason: str) -> dict[str, dict[int, i
             resolved["plans.organisation"][int(old)] = organisation.pk
         resolved["indicators.indicator"] = {}
         for old, row in natural["indicators.indicator"].items():
-            fields = {name: value for name, value in row.items() if name != "code"}
-            indicator, _created = Indicator.objects.get_or_create(code=row["code"], defaults=fields)
+            fields = {name: value for name, value in row.items() if name not in ("code", "county")}
+            owner = counties.get(row["county"]) if row.get("county") else None
+            indicator, _created = Indicator.objects.get_or_create(
+                code=row["code"], county_id=owner, defaults=fields
+            )
             resolved["indicators.indicator"][int(old)] = indicator.pk
     return resolved
 

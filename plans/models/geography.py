@@ -90,6 +90,19 @@ class SubRegion(models.Model):
         return self.name
 
 
+def municipality_name_keys(organisation_name: str) -> list[str]:
+    """The municipality names an organisation's name may stand for, casefolded.
+
+    "Luleå kommun" → luleå; "Bodens kommun" → bodens, boden; "Göteborgs Stad" → göteborgs, göteborg.
+    """
+    name = organisation_name.strip().casefold()
+    for suffix in (" kommun", " stad"):
+        if name.endswith(suffix):
+            stem = name.removesuffix(suffix).strip()
+            return [stem, stem[:-1]] if stem.endswith("s") else [stem]
+    return []
+
+
 class Organisation(models.Model):
     """A huvudman or partner: a region, a municipality, an association, a user organisation."""
 
@@ -113,6 +126,15 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name=_("county"),
         help_text=_("Empty for national organisations."),
+    )
+    municipality = models.ForeignKey(
+        "Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("municipality"),
+        help_text=_("The municipality this organisation is, for a municipality's own organisation."),
     )
 
     history = HistoricalRecords()

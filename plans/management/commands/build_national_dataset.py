@@ -210,7 +210,9 @@ class Builder:
                 ),
                 Organisation(name=f"Brukarråd {county.name}", kind="user_org", county=county),
                 *[
-                    Organisation(name=f"{m.name} kommun ({m.code})", kind="municipality", county=county)
+                    Organisation(
+                        name=f"{m.name} kommun ({m.code})", kind="municipality", county=county, municipality=m
+                    )
                     for m in municipalities[:8]
                 ],
             ],
