@@ -33,7 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from activities.models import Activity, ActivityFollowUp
-from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from indicators.models import Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue
 from planportal.lib.history import history_context
 from plans.models import (
     Abbreviation,
@@ -73,6 +73,7 @@ OWNED: list[type[models.Model]] = [
     FundingAllocation,
     IndicatorValue,
     IndicatorTarget,
+    IndicatorBaseline,
 ]
 # Link tables exported with their owner; the indicator–goal links only for the county's goals.
 THROUGH: list[type[models.Model]] = [
@@ -81,6 +82,7 @@ THROUGH: list[type[models.Model]] = [
     Activity.lead_organisations.through,
     Activity.sub_regions.through,
     Indicator.goals.through,
+    Indicator.activities.through,
 ]
 # Referenced, never owned: resolved in the target by these natural keys.
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -196,11 +198,13 @@ def _filters(county: County) -> dict[type[models.Model], Q]:
         FundingAllocation: in_county,
         IndicatorValue: in_county | Q(municipality_id__in=municipalities) | Q(sub_region_id__in=sub_regions),
         IndicatorTarget: in_county,
+        IndicatorBaseline: in_county,
         SubRegion.municipalities.through: Q(subregion_id__in=sub_regions),
         Activity.goals.through: Q(activity_id__in=activities),
         Activity.lead_organisations.through: Q(activity_id__in=activities),
         Activity.sub_regions.through: Q(activity_id__in=activities),
         Indicator.goals.through: Q(goal_id__in=goals),
+        Indicator.activities.through: Q(activity_id__in=activities),
     }
 
 
