@@ -236,3 +236,175 @@ def _describe(values: Sequence[Point], targets: Sequence[Point], decimals: int) 
         listed = "; ".join(f"{year}: {format_number(value, decimals)}" for year, value in targets)
         sentences.append(f"{_('Target value')} {listed}.")
     return " ".join(sentences)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a :func:`series_chart`: a label and its points (year, value)."""
+
+    label: str
+    points: Sequence[Point]
+
+
+# Told apart without colour: each line has its own dash pattern and marker as well as colour.
+SERIES_STYLES = (
+    (VALUE_COLOUR, "", "circle"),
+    ("#5b3a8c", "2 3", "square"),
+    ("#2e6b30", "8 3 2 3", "triangle"),
+)
+
+
+def _marker(kind: str, cx: float, cy: float, colour: str) -> str:
+    if kind == "square":
+        return f'<rect x="{cx - 3.2:.1f}" y="{cy - 3.2:.1f}" width="6.4" height="6.4" fill="{colour}"/>'
+    if kind == "triangle":
+        return (
+            f'<path d="M{cx:.1f} {cy - 4:.1f} L{cx + 4:.1f} {cy + 3.2:.1f} L{cx - 4:.1f} {cy + 3.2:.1f} Z" '
+            f'fill="{colour}"/>'
+        )
+    return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{colour}"/>'
+
+
+def series_chart(
+    series: Sequence[Series],
+    targets: Sequence[Point] = (),
+    *,
+    title: str,
+    unit: str = "",
+    width: int = 640,
+    height: int = 260,
+) -> SafeString:
+    """A line chart of up to three ``series`` (e.g. the county and one of its areas) with ``targets``.
+
+    Each line is told apart by its dash pattern and marker, not by colour alone; the legend
+    shows both, and ``<desc>`` lists every value for screen readers. Empty when there is nothing
+    to draw, like :func:`indicator_chart`.
+    """
+    lines = [
+        (item.label, sorted((int(year), float(value)) for year, value in item.points))
+        for item in series[: len(SERIES_STYLES)]
+    ]
+    lines = [(label, points) for label, points in lines if points]
+    targets = sorted((int(year), float(value)) for year, value in targets)
+    if not lines and not targets:
+        return mark_safe("")
+    legend_rows = (len(lines) + (1 if targets else 0) + 1) // 2
+    frame = _Frame(width=width, height=height, top=30 + 16 * legend_rows)
+    years = [year for _label, points in lines for year, _v in points] + [year for year, _v in targets]
+    first_year, last_year = min(years), max(years)
+    numbers = [value for _label, points in lines for _y, value in points] + [value for _y, value in targets]
+    ticks = nice_ticks(
+        min(0.0, min(numbers)), max(numbers), whole=all(float(n).is_integer() for n in numbers)
+    )
+    y_low, y_high = ticks[0], ticks[-1]
+    tick_decimals = _decimals_for(ticks)
+    value_decimals = decimals_needed(numbers)
+
+    def x(year: int) -> float:
+        if last_year == first_year:
+            return frame.left + frame.plot_width / 2
+        return frame.left + (year - first_year) / (last_year - first_year) * frame.plot_width
+
+    def y(value: float) -> float:
+        return frame.top + (1 - (value - y_low) / (y_high - y_low)) * frame.plot_height
+
+    chart_id = f"chart-{next(_ids)}"
+    described = []
+    for label, points in lines:
+        listed = "; ".join(f"{year}: {format_number(value, value_decimals)}" for year, value in points)
+        described.append(f"{label}: {listed}.")
+    if targets:
+        listed = "; ".join(f"{year}: {format_number(value, value_decimals)}" for year, value in targets)
+        described.append(f"{_('Target value')}: {listed}.")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'font-family="{FONT}" font-size="11">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(" ".join(described))}</desc>',
+    ]
+    for tick in ticks:
+        ty = y(tick)
+        parts.append(
+            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="{1.2 if tick == 0 else 0.6}"/>'
+            f'<text x="{frame.left - 6}" y="{ty + 3.5:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{escape(format_number(tick, tick_decimals))}</text>"
+        )
+    span = last_year - first_year + 1
+    every = 1 if span <= 12 else 2 if span <= 24 else 5
+    for year in range(first_year, last_year + 1):
+        if (year - first_year) % every and year != last_year:
+            continue
+        parts.append(
+            f'<text x="{x(year):.1f}" y="{height - frame.bottom + 15}" text-anchor="middle" '
+            f'fill="{MUTED}">{year}</text>'
+        )
+    if unit:
+        parts.append(f'<text x="{frame.left}" y="{frame.top - 10}" fill="{MUTED}">{escape(unit)}</text>')
+
+    if len(targets) == 1:
+        target_y = y(targets[0][1])
+        parts.append(
+            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
+            f'stroke="{TARGET_COLOUR}" stroke-width="1.6" stroke-dasharray="6 4"/>'
+        )
+    elif targets:
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in targets)
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="1.6" stroke-dasharray="6 4"/>'
+        )
+    for year, value in targets:
+        cx, cy = x(year), y(value)
+        parts.append(
+            f'<path d="M{cx:.1f} {cy - 4.5:.1f} L{cx + 4.5:.1f} {cy:.1f} L{cx:.1f} {cy + 4.5:.1f} '
+            f'L{cx - 4.5:.1f} {cy:.1f} Z" fill="#fff" stroke="{TARGET_COLOUR}" stroke-width="1.4"/>'
+        )
+
+    for (_label, points), (colour, dash, marker) in zip(lines, SERIES_STYLES, strict=False):
+        if len(points) > 1:
+            drawn = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in points)
+            dashes = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(
+                f'<polyline points="{drawn}" fill="none" stroke="{colour}" stroke-width="2.2" '
+                f'stroke-linejoin="round"{dashes}/>'
+            )
+        parts.extend(_marker(marker, x(year), y(value), colour) for year, value in points)
+    if lines:
+        year, value = lines[0][1][-1]
+        anchor = "end" if x(year) > width - 60 else "middle"
+        label_y = y(value) - 8 if y(value) - 8 > frame.top else y(value) + 15
+        parts.append(
+            f'<text x="{x(year):.1f}" y="{label_y:.1f}" text-anchor="{anchor}" fill="{INK}" '
+            f'font-weight="bold">{escape(format_number(value, value_decimals))}</text>'
+        )
+
+    # Legend: two entries a row, each a sample of its line with its marker.
+    entries = [
+        (label, colour, dash, marker)
+        for (label, _p), (colour, dash, marker) in zip(lines, SERIES_STYLES, strict=False)
+    ]
+    if targets:
+        entries.append((_("Target value"), TARGET_COLOUR, "6 4", "diamond"))
+    column_width = (width - frame.left - frame.right) / 2
+    for index, (label, colour, dash, marker) in enumerate(entries):
+        lx = frame.left + (index % 2) * column_width
+        ly = 12 + 16 * (index // 2)
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<line x1="{lx:.1f}" x2="{lx + 26:.1f}" y1="{ly}" y2="{ly}" stroke="{colour}" '
+            f'stroke-width="2"{dashes}/>'
+        )
+        if marker == "diamond":
+            parts.append(
+                f'<path d="M{lx + 13:.1f} {ly - 4} L{lx + 17:.1f} {ly} L{lx + 13:.1f} {ly + 4} '
+                f'L{lx + 9:.1f} {ly} Z" '
+                f'fill="#fff" stroke="{colour}" stroke-width="1.4"/>'
+            )
+        else:
+            parts.append(_marker(marker, lx + 13, ly, colour))
+        shortened = label if len(label) <= 38 else label[:37] + "…"
+        parts.append(f'<text x="{lx + 32:.1f}" y="{ly + 4}" fill="{INK}">{escape(shortened)}</text>')
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
