@@ -20,10 +20,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from activities.models import Activity, ActivityFollowUp, FollowUpState, Status
-from indicators.models import Gender, Indicator, IndicatorTarget, IndicatorValue
 from planportal.lib import markup
-from planportal.lib.charts import decimals_needed, indicator_chart
-from planportal.lib.swedish import format_number, swedish_sort_key
+from planportal.lib.swedish import swedish_sort_key
 from plans.models import (
     Abbreviation,
     FocusArea,
@@ -36,6 +34,7 @@ from plans.models import (
     ReportSection,
 )
 from plans.reports.changes import Change, changes_during
+from plans.reports.indicator_blocks import IndicatorBlock, indicator_blocks
 
 
 @dataclass
@@ -49,19 +48,6 @@ class ActivityRow:
     # Where the row is shown in full: under the first goal it serves, in the report's order.
     anchor: str = ""
     first_goal: Goal | None = None
-
-
-@dataclass
-class IndicatorBlock:
-    indicator: Indicator
-    unit_label: str
-    values: list[tuple[int, Decimal]]
-    targets: list[tuple[int, Decimal]]
-    chart: SafeString
-    value_this_year: Decimal | None
-    target_this_year: Decimal | None
-    # (year, value, target), written as Swedish readers write numbers; "" where there is none.
-    rows: list[tuple[int, str, str]]
 
 
 @dataclass
@@ -236,58 +222,6 @@ def _activity_rows(plan: Plan, year: int) -> list[ActivityRow]:
     return rows
 
 
-def _indicator_blocks(plan: Plan, goals: list[Goal], year: int) -> dict[int, list[IndicatorBlock]]:
-    """The indicators of each goal, with the county's values and targets, charted."""
-    links = list(
-        Indicator.goals.through.objects.filter(goal__plan=plan).values_list("indicator_id", "goal_id")
-    )
-    indicator_ids = {indicator_id for indicator_id, _goal in links}
-    if not indicator_ids:
-        return {}
-    indicators = {indicator.id: indicator for indicator in Indicator.objects.filter(id__in=indicator_ids)}
-    values: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for indicator_id, value_year, value in IndicatorValue.objects.filter(
-        indicator_id__in=indicator_ids, county_id=plan.county_id, gender=Gender.TOTAL
-    ).values_list("indicator_id", "year", "value"):
-        values[indicator_id].append((value_year, value))
-    targets: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for indicator_id, target_year, value in IndicatorTarget.objects.filter(
-        indicator_id__in=indicator_ids, county_id=plan.county_id
-    ).values_list("indicator_id", "year", "value"):
-        targets[indicator_id].append((target_year, value))
-
-    blocks: dict[int, IndicatorBlock] = {}
-    for indicator_id, indicator in indicators.items():
-        own_values = sorted(values[indicator_id])
-        own_targets = sorted(targets[indicator_id])
-        unit_label = Indicator.Unit(indicator.unit).label if indicator.unit != Indicator.Unit.OTHER else ""
-        value_by_year, target_by_year = dict(own_values), dict(own_targets)
-        decimals = decimals_needed([value for _y, value in own_values + own_targets])
-        blocks[indicator_id] = IndicatorBlock(
-            indicator=indicator,
-            unit_label=str(unit_label),
-            values=own_values,
-            targets=own_targets,
-            chart=indicator_chart(own_values, own_targets, title=indicator.name, unit=str(unit_label)),
-            value_this_year=value_by_year.get(year),
-            target_this_year=target_by_year.get(year),
-            rows=[
-                (
-                    row_year,
-                    format_number(value_by_year.get(row_year), decimals),
-                    format_number(target_by_year.get(row_year), decimals),
-                )
-                for row_year in sorted(set(value_by_year) | set(target_by_year))
-            ],
-        )
-    per_goal: dict[int, list[IndicatorBlock]] = defaultdict(list)
-    for indicator_id, goal_id in links:
-        per_goal[goal_id].append(blocks[indicator_id])
-    for goal_blocks in per_goal.values():
-        goal_blocks.sort(key=lambda block: swedish_sort_key(block.indicator.name))
-    return per_goal
-
-
 def _money(
     plan: Plan, year: int, areas: list[PriorityArea], rows: list[ActivityRow]
 ) -> tuple[list[MoneyRow], MoneyRow, Decimal]:
@@ -416,7 +350,7 @@ def build_report(plan: Plan, year: int, *, report: FollowUpReport | None = None)
         if not goal_ids:
             unlinked_rows.append(row)
 
-    indicators = _indicator_blocks(plan, goals, year)
+    indicators = indicator_blocks(plan, goals, year)
     sections: dict[int | None, FocusAreaSection] = {}
     for goal in sorted(
         goals, key=lambda goal: (goal.focus_area is None, getattr(goal.focus_area, "number", 0))

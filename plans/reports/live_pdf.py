@@ -25,7 +25,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from activities.models import Activity, ActivityFollowUp
-from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from indicators.models import Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue
 from planportal.lib import filecache
 from plans.models import (
     Abbreviation,
@@ -40,7 +40,7 @@ from plans.models import (
 )
 
 # Bump when the report's templates or data change shape, so that no PDF of the old shape is served.
-FORMAT = 2
+FORMAT = 3
 HOUR = 3600
 # A render that has not finished in this time is taken to have died with its worker.
 RENDER_LOCK_SECONDS = 600
@@ -83,7 +83,15 @@ def fingerprint(plan: Plan, year: int, report: FollowUpReport | None) -> str:
             .values()
         )
     )
-    for model in (Indicator, IndicatorValue, IndicatorTarget, Organisation, Abbreviation, FocusArea):
+    for model in (
+        Indicator,
+        IndicatorValue,
+        IndicatorTarget,
+        IndicatorBaseline,
+        Organisation,
+        Abbreviation,
+        FocusArea,
+    ):
         parts.append(model.history.aggregate(Max("history_id"))["history_id__max"])
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
