@@ -48,8 +48,8 @@ class GoalLogic:
     goal: Goal
     activities: list[ActivityLine] = field(default_factory=list)
     indicators: list[IndicatorLine] = field(default_factory=list)
-    budget: Decimal = ZERO
-    spent: Decimal = ZERO
+    budget: Decimal | None = None  # None: no activity of the goal has a budget
+    spent: Decimal | None = None
     # The goal's priority area's allocations in the plan's years, and how many goals share them.
     allocation: Decimal | None = None
     allocation_shared_by: int = 0
@@ -137,6 +137,12 @@ class PlanLogic:
             + len(self.areas_without_goal)
             + len(self.goals_without_recent_values)
         )
+
+
+def total(amounts) -> Decimal | None:
+    """The sum of the amounts that are known; None when none is."""
+    known = [amount for amount in amounts if amount is not None]
+    return sum(known, ZERO) if known else None
 
 
 def judgement_items(counts: dict[Judgement, int]) -> list[dict]:
@@ -253,8 +259,8 @@ def build_plan_logic(plan: Plan, today: datetime.date | None = None) -> PlanLogi
                 goal=goal,
                 activities=served_by,
                 indicators=indicators,
-                budget=sum((line.activity.budget or ZERO for line in served_by), ZERO),
-                spent=sum((line.spent or ZERO for line in served_by), ZERO),
+                budget=total(line.activity.budget for line in served_by),
+                spent=total(line.spent for line in served_by),
                 allocation=area_money.amount if area_money and area_money.by_year else None,
                 allocation_shared_by=len(area_money.goals) if area_money else 0,
                 without_recent_values=bool(indicators)
