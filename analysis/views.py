@@ -91,7 +91,7 @@ def national_indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
     across = build_indicator_across(indicator)
     ranked = across.ranked
     chart = bar_chart(
-        [(row.county.name.removesuffix(" län"), row.latest[1], row.latest[0]) for row in ranked],
+        [(row.county.name, row.latest[1], row.latest[0]) for row in ranked],
         title=_("%(indicator)s: the latest value of each county") % {"indicator": indicator.name},
         unit=indicator.get_unit_display(),
     )
