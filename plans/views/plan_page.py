@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from activities.matrix import COLUMN_KEYS, COLUMNS, RowRenderer
 from activities.models import Activity, Status
+from indicators.models import Indicator
+from indicators.progress import SYMBOLS, Progress, county_progress, summarise
 from planportal.lib.swedish import swedish_order, swedish_sort_key
 from plans.models import FocusArea, Goal, Organisation, Plan, PriorityArea, SubRegion, TargetGroup
 from plans.permissions import Access, contributable_activity_ids, get_plan_for_user
@@ -44,6 +46,49 @@ MAX_ID = 2**63 - 1
 # The ids of a row under a goal start with the goal ("g12-aktivitet-3"), "g0-" without goal.
 ROW_PREFIX = re.compile(r"(g\d{1,19}-)?")
 FILTER_KEYS = ("q", "status", "mal", "insatsomrade", "fokusomrade", "organisation", "delregion", "ar")
+
+
+@dataclass
+class ProgressCount:
+    """One judgement and how many indicators have it: "2 i fas"."""
+
+    judgement: str
+    label: str
+    symbol: str
+    count: int
+
+    @property
+    def css_class(self) -> str:
+        return f"progress-{self.judgement.replace('_', '-')}"
+
+
+def progress_counts(progress: list[Progress]) -> list[ProgressCount]:
+    """The judgements that occur among ``progress`` with their counts, in the rule's order."""
+    return [
+        ProgressCount(judgement.value, str(judgement.label), SYMBOLS[judgement], count)
+        for judgement, count in summarise(progress).items()
+        if count
+    ]
+
+
+def indicator_progress(county_id: int, plan_ids: list[int]) -> list[tuple[int, int, int, Progress]]:
+    """(plan, goal, indicator, progress) for every indicator the county sees on the goals of ``plan_ids``.
+
+    Four queries whatever the number of plans, goals and indicators: the links, then
+    :func:`indicators.progress.county_progress` (the one rule).
+    """
+    links = list(
+        Indicator.objects.for_county(county_id)
+        .filter(goals__plan_id__in=plan_ids)
+        .annotate(goal_id=F("goals__id"), plan_id=F("goals__plan_id"))
+        .order_by()
+    )
+    if not links:
+        return []
+    progress = county_progress(county_id, {indicator.pk: indicator for indicator in links}.values())
+    return [
+        (indicator.plan_id, indicator.goal_id, indicator.pk, progress[indicator.pk]) for indicator in links
+    ]
 
 
 @dataclass
@@ -197,9 +242,19 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         # A folded group being opened: its rows only.
         return render(request, "plans/partials/matrix.html", {**context, "nested": True})
     goals = matrix["goals"]
+    # Progress judged the same way as on the indicator pages and in the report, per goal and
+    # for the plan (an indicator following two goals counts once for the plan).
+    per_goal: dict[int, list[Progress]] = {}
+    per_indicator: dict[int, Progress] = {}
+    for _plan_id, goal_id, indicator_id, progress in indicator_progress(plan.county_id, [plan.pk]):
+        per_goal.setdefault(goal_id, []).append(progress)
+        per_indicator[indicator_id] = progress
+    for goal in goals:
+        goal.progress_counts = progress_counts(per_goal.get(goal.pk, []))
     context.update(
         {
             "goal_sections": goals_by_focus_area(goals),
+            "plan_progress": progress_counts(list(per_indicator.values())),
             "choices": {
                 "goals": goals,
                 "priority_areas": matrix["priority_areas"],

@@ -11,6 +11,7 @@ from activities.models import Activity, ActivityFollowUp, Status
 from plans.models import County, Goal, Plan
 from plans.permissions import require_county_access
 from plans.versions import KIND_OF, version_title
+from plans.views.plan_page import indicator_progress, progress_counts
 
 
 @login_required
@@ -36,7 +37,12 @@ def county_detail(request: HttpRequest, letter_code: str) -> HttpResponse:
         "position", "code"
     ):
         idle_goals[goal.plan_id].append(goal)
+    # Each live plan's indicators, judged by the one rule (an indicator on two goals counts once).
+    progress: dict[int, dict] = defaultdict(dict)
+    for plan_id, _goal_id, indicator_id, judged in indicator_progress(county.pk, live_ids):
+        progress[plan_id][indicator_id] = judged
     for plan in plans:
+        plan.progress_counts = progress_counts(list(progress[plan.pk].values()))
         counts = per_status.get(plan.pk, Counter())
         plan.status_counts = [(label, counts[value], value) for value, label in Status.choices]
         plan.activity_total = sum(counts.values())
