@@ -34,6 +34,8 @@ class ActivityLine:
     activity: Activity
     spent: Decimal | None
     outputs: list[Indicator] = field(default_factory=list)
+    # The line as the page shows it, rendered once however many goals it serves (``analysis.views``).
+    html: str = ""
 
 
 @dataclass
@@ -182,7 +184,9 @@ def build_plan_logic(plan: Plan, today: datetime.date | None = None) -> PlanLogi
             "focus_area__number", "target_group", "position", "code"
         )
     )
-    ordered = plan.activities.order_by("priority_area__position", "position", "id")
+    ordered = plan.activities.only("id", "title", "status", "budget", "plan_id", "position").order_by(
+        "priority_area__position", "position", "id"
+    )
     activities = {activity.pk: activity for activity in ordered}
     goal_links = list(
         Activity.goals.through.objects.filter(activity__plan=plan)
