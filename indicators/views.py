@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import services
@@ -131,7 +132,7 @@ def indicator_detail(request: HttpRequest, letter_code: str, indicator_id: int) 
             "comparable": [area for area, _cells in table.rows if area.kind != "c"],
             "base_query": base_query,
             "from_kolada": services.any_from_kolada(indicator, county),
-            "edit_year": table.years[-1] if table.years else None,
+            "edit_year": table.years[-1] if table.years else timezone.now().year,
             "admin_url": reverse("admin:indicators_indicator_change", args=[indicator.pk])
             if is_admin(request.user) and indicator.county_id is None
             else "",

@@ -271,7 +271,7 @@ def series_chart(
     *,
     title: str,
     unit: str = "",
-    width: int = 640,
+    width: int = 480,
     height: int = 260,
 ) -> SafeString:
     """A line chart of up to three ``series`` (e.g. the county and one of its areas) with ``targets``.
@@ -319,7 +319,7 @@ def series_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'font-family="{FONT}" font-size="11">',
+        f'font-family="{FONT}" font-size="13">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(" ".join(described))}</desc>',
     ]
@@ -372,9 +372,13 @@ def series_chart(
             )
         parts.extend(_marker(marker, x(year), y(value), colour) for year, value in points)
     if lines:
+        # The first line's latest value, written out: above its point, unless another line's
+        # point of that year sits just above it (then below), or there is no room above.
         year, value = lines[0][1][-1]
         anchor = "end" if x(year) > width - 60 else "middle"
-        label_y = y(value) - 8 if y(value) - 8 > frame.top else y(value) + 15
+        others = [y(v) for _label, points in lines[1:] for other_year, v in points if other_year == year]
+        crowded_above = any(0 <= y(value) - other < 22 for other in others)
+        label_y = y(value) - 8 if y(value) - 8 > frame.top and not crowded_above else y(value) + 17
         parts.append(
             f'<text x="{x(year):.1f}" y="{label_y:.1f}" text-anchor="{anchor}" fill="{INK}" '
             f'font-weight="bold">{escape(format_number(value, value_decimals))}</text>'
