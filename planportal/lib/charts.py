@@ -265,6 +265,11 @@ def _marker(kind: str, cx: float, cy: float, colour: str) -> str:
     return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" fill="{colour}"/>'
 
 
+def _exact(value: float) -> str:
+    """A value with as many decimals as it needs (at most two): 13, 12,5."""
+    return format_number(value, decimals_needed([value]))
+
+
 def series_chart(
     series: Sequence[Series],
     targets: Sequence[Point] = (),
@@ -311,10 +316,10 @@ def series_chart(
     chart_id = f"chart-{next(_ids)}"
     described = []
     for label, points in lines:
-        listed = "; ".join(f"{year}: {format_number(value, value_decimals)}" for year, value in points)
+        listed = "; ".join(f"{year}: {_exact(value)}" for year, value in points)
         described.append(f"{label}: {listed}.")
     if targets:
-        listed = "; ".join(f"{year}: {format_number(value, value_decimals)}" for year, value in targets)
+        listed = "; ".join(f"{year}: {_exact(value)}" for year, value in targets)
         described.append(f"{_('Target value')}: {listed}.")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
