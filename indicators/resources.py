@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, widgets
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from indicators.models import Gender, Indicator, IndicatorValue
+from indicators.models import Gender, Indicator, IndicatorValue, ValueSource
 from planportal.lib.spreadsheets import Column, Sheet
 from planportal.lib.swedish import parse_number
 from plans.imports.base import (
@@ -150,22 +150,7 @@ class IndicatorValueImporter(SheetImporter):
         return found
 
     def _existing(self, indicator_ids: set[int]) -> dict[tuple, tuple[int, Decimal]]:
-        in_county = (
-            Q(county=self.county) | Q(municipality__county=self.county) | Q(sub_region__county=self.county)
-        )
-        rows = IndicatorValue.objects.filter(in_county, indicator_id__in=indicator_ids).values_list(
-            "pk", "indicator_id", "county_id", "municipality_id", "sub_region_id", "year", "gender", "value"
-        )
-        existing = {}
-        for pk, indicator_id, county_id, municipality_id, sub_region_id, year, gender, value in rows:
-            if county_id:
-                area = ("county", county_id)
-            elif municipality_id:
-                area = ("municipality", municipality_id)
-            else:
-                area = ("sub_region", sub_region_id)
-            existing[(indicator_id, *area, year, gender)] = (pk, value)
-        return existing
+        return existing_values(self.county, indicator_ids)
 
     def _classify_row(self, number, values, indicators, areas, existing, seen) -> RowResult:
         result = RowResult(number=number)
@@ -254,23 +239,62 @@ class IndicatorValueImporter(SheetImporter):
         return []
 
     def write(self, *, user, reason: str) -> None:
-        if self.to_create:
-            bulk_create_with_history(
-                [IndicatorValue(**row_values) for row_values in self.to_create],
-                IndicatorValue,
-                batch_size=BATCH_SIZE,
-                default_user=user,
-                default_change_reason=reason,
-            )
-        if self.to_update:
-            bulk_update_with_history(
-                [IndicatorValue(**row_values) for row_values in self.to_update],
-                IndicatorValue,
-                ["value"],
-                batch_size=BATCH_SIZE,
-                default_user=user,
-                default_change_reason=reason,
-            )
+        write_values(
+            to_create=self.to_create,
+            to_update=self.to_update,
+            user=user,
+            reason=reason,
+            source=ValueSource.IMPORTED,
+        )
+
+
+def existing_values(county: County, indicator_ids: set[int]) -> dict[tuple, tuple[int, Decimal]]:
+    """The county's values of these indicators (the county's, its municipalities' and sub-regions'),
+    keyed (indicator id, area kind, area id, year, gender) → (pk, value)."""
+    in_county = Q(county=county) | Q(municipality__county=county) | Q(sub_region__county=county)
+    rows = IndicatorValue.objects.filter(in_county, indicator_id__in=indicator_ids).values_list(
+        "pk", "indicator_id", "county_id", "municipality_id", "sub_region_id", "year", "gender", "value"
+    )
+    existing = {}
+    for pk, indicator_id, county_id, municipality_id, sub_region_id, year, gender, value in rows:
+        if county_id:
+            area = ("county", county_id)
+        elif municipality_id:
+            area = ("municipality", municipality_id)
+        else:
+            area = ("sub_region", sub_region_id)
+        existing[(indicator_id, *area, year, gender)] = (pk, value)
+    return existing
+
+
+def write_values(
+    *, to_create: list[dict], to_update: list[dict], user, reason: str, source: str | None = None
+) -> None:
+    """Write indicator values in bulk, with one history row each: the spreadsheet import's and
+    the Kolada sync's one path. ``to_create`` holds field values; ``to_update`` the same with a
+    "pk". With ``source``, every row written is marked as coming from it."""
+    fields = ["value"]
+    if source is not None:
+        to_create = [{**row_values, "source": source} for row_values in to_create]
+        to_update = [{**row_values, "source": source} for row_values in to_update]
+        fields.append("source")
+    if to_create:
+        bulk_create_with_history(
+            [IndicatorValue(**row_values) for row_values in to_create],
+            IndicatorValue,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+        )
+    if to_update:
+        bulk_update_with_history(
+            [IndicatorValue(**row_values) for row_values in to_update],
+            IndicatorValue,
+            fields,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+        )
 
 
 def indicator_value_export(county: County) -> tuple[list[str], list[list]]:

@@ -53,6 +53,9 @@ class ScheduledJob:
 SCHEDULES: tuple[ScheduledJob, ...] = (
     # Reminders of follow-up rounds: when a round opens, before and after its deadline.
     ScheduledJob(name="rounds.reminders", func="rounds.tasks.send_due_reminders", at=dt.time(7, 0)),
+    # Kolada's values for every county with Kolada indicators (one queued sync per county), at
+    # night when nobody is editing.
+    ScheduledJob(name="indicators.kolada", func="indicators.kolada.sync_all_counties", at=dt.time(3, 30)),
 )
 
 
