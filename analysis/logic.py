@@ -247,6 +247,8 @@ def build_plan_logic(plan: Plan, today: datetime.date | None = None) -> PlanLogi
         entry = money.setdefault(area_id, AreaMoney(None, ZERO, {}, []))
         entry.amount += amount
         entry.by_year[year] = entry.by_year.get(year, ZERO) + amount
+    for entry in money.values():
+        entry.by_year = dict(sorted(entry.by_year.items()))
 
     first, last = recent_years(plan, today)
     goal_logic = []
