@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -242,15 +242,33 @@ def save_year_values(
     holds what was sent; any collision saves nothing. An empty cell deletes the value.
     Returns the collisions (empty when saved).
     """
+    try:
+        return _save_year_values(
+            indicator=indicator, county=county, year=year, areas=areas, cells=cells, user=user, labels=labels
+        )
+    except IntegrityError:
+        # A value made at the same moment by something that does not take the indicator's lock
+        # (an import, a Kolada sync): the cells being created collided with it.
+        current = current_year_values(indicator, county, year)
+        return [
+            Collision(name, labels.get(name, name), current.get(name), mine)
+            for name, (was, mine) in cells.items()
+            if was == "" and name in current
+        ] or [Collision("", _("A value"), None, None)]
+
+
+def _save_year_values(*, indicator, county, year, areas, cells, user, labels) -> list[Collision]:
     area_by_key = {area.key: area for area in areas}
     with transaction.atomic():
         # One lock on the indicator serialises every grid save of it: the values a cell may
         # create do not exist yet, so they cannot be locked themselves.
         if lock_row(indicator) is None:
             return []
+        # Locked by id: PostgreSQL cannot lock through the outer joins that find the areas.
+        ids = list(county_values(indicator, county).filter(year=year).values_list("pk", flat=True))
         existing = {
             f"{_area_key(v.county_id, v.sub_region_id, v.municipality_id)}-{v.gender}": v
-            for v in lock_rows(county_values(indicator, county).filter(year=year))
+            for v in lock_rows(IndicatorValue.objects.filter(pk__in=ids))
         }
         collisions, changes = [], []
         for name, (was, mine) in cells.items():
@@ -330,6 +348,22 @@ def save_baseline_and_targets(
 ) -> list[Collision]:
     """Write the county's baseline (None deletes it) and targets per year, unless someone changed
     what the page showed meanwhile (then nothing is saved and the collisions are returned)."""
+    try:
+        return _save_baseline_and_targets(
+            indicator=indicator,
+            county=county,
+            baseline=baseline,
+            baseline_was=baseline_was,
+            targets=targets,
+            user=user,
+        )
+    except IntegrityError:
+        # Made at the same moment by something that does not take the indicator's lock (an import).
+        current, _targets = current_plan_values(indicator, county)
+        return [Collision(BASELINE_VALUE, _("Baseline"), current.value if current else None, None)]
+
+
+def _save_baseline_and_targets(*, indicator, county, baseline, baseline_was, targets, user) -> list[Collision]:
     with transaction.atomic():
         if lock_row(indicator) is None:
             return []
