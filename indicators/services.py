@@ -363,7 +363,9 @@ def save_baseline_and_targets(
         return [Collision(BASELINE_VALUE, _("Baseline"), current.value if current else None, None)]
 
 
-def _save_baseline_and_targets(*, indicator, county, baseline, baseline_was, targets, user) -> list[Collision]:
+def _save_baseline_and_targets(
+    *, indicator, county, baseline, baseline_was, targets, user
+) -> list[Collision]:
     with transaction.atomic():
         if lock_row(indicator) is None:
             return []
