@@ -27,6 +27,9 @@ from plans.models import FundingAllocation, Goal, Plan, PriorityArea
 from plans.views.plan_page import goals_by_focus_area
 
 ZERO = Decimal(0)
+# A goal lists this many of its activities and links to the plan page for the rest, so that the
+# page stays the same size for a plan of 3 000 activities (the money counts all of them).
+SHOWN_ACTIVITIES = 40
 
 
 @dataclass
@@ -56,6 +59,14 @@ class GoalLogic:
     allocation: Decimal | None = None
     allocation_shared_by: int = 0
     without_recent_values: bool = False
+
+    @property
+    def shown_activities(self) -> list[ActivityLine]:
+        return self.activities[:SHOWN_ACTIVITIES]
+
+    @property
+    def hidden_activity_count(self) -> int:
+        return max(0, len(self.activities) - SHOWN_ACTIVITIES)
 
     @property
     def outputs(self) -> list[Indicator]:
@@ -113,6 +124,14 @@ class PlanLogic:
     @property
     def budget_without_goal(self) -> Decimal:
         return sum((line.activity.budget or ZERO for line in self.activities_without_goal), ZERO)
+
+    @property
+    def shown_activities_without_goal(self) -> list[ActivityLine]:
+        return self.activities_without_goal[:SHOWN_ACTIVITIES]
+
+    @property
+    def hidden_activities_without_goal(self) -> int:
+        return max(0, len(self.activities_without_goal) - SHOWN_ACTIVITIES)
 
     @property
     def money_without_goal(self) -> Decimal:

@@ -51,7 +51,7 @@ def render_activity_lines(logic: PlanLogic) -> None:
     under each, and a plan of 300 activities renders in a tenth of the template's time."""
     budget_word, spent_word = _("budget"), _("spent")
     statuses = dict(Status.choices)
-    lines = {line.activity.pk: line for goal in logic.goals for line in goal.activities}
+    lines = {line.activity.pk: line for goal in logic.goals for line in goal.shown_activities}
     for line in lines.values():
         activity = line.activity
         money = [

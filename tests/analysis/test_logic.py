@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Status
-from analysis.logic import build_plan_logic, recent_years
+from analysis.logic import SHOWN_ACTIVITIES, build_plan_logic, recent_years
 from indicators.models import Gender, IndicatorBaseline, IndicatorTarget, IndicatorValue
 from plans.models import FundingAllocation
 from tests.factories import (
@@ -211,3 +211,16 @@ def test_a_plan_that_does_not_exist_is_404(client):
     world = World.build()
     world.login(client, "admin")
     assert client.get(reverse("plan_logic", args=[999_999])).status_code == 404
+
+
+def test_a_goal_with_many_activities_lists_some_and_links_to_the_rest(client, plan_world):
+    plan, goal = plan_world["plan"], plan_world["idle"]
+    for _ in range(SHOWN_ACTIVITIES + 5):
+        ActivityFactory(plan=plan, title="Massaktivitet", budget=10).goals.add(goal)
+    client.force_login(member(plan.county, "reader", username="lasare"))
+    html = client.get(reverse("plan_logic", args=[plan.pk])).content.decode()
+    assert html.count("Massaktivitet") == SHOWN_ACTIVITIES
+    assert f"?mal={goal.pk}&amp;grupp=ingen#aktiviteter" in html
+    # The money counts every activity, shown or not.
+    line = next(line for line in build_plan_logic(plan, TODAY).goals if line.goal == goal)
+    assert line.budget == money(10 * (SHOWN_ACTIVITIES + 5))

@@ -164,3 +164,11 @@ def test_only_staff_see_the_national_view(client, persona):
         assert_status(world.login(client, persona).get(url), STAFF_ONLY[persona])
     client.force_login(world.users["admin"])
     assert client.get(reverse("national_overview")).status_code == 200
+
+
+def test_nonsense_in_the_query_string_is_ignored(client, counties):
+    client.force_login(UserFactory(username="admin", is_staff=True))
+    for query in ("?ar=abc", "?ar=99999", "?ar=1999", "?indikator=x", "?indikator=999999", "?ar=%00"):
+        response = client.get(reverse("national_overview") + query)
+        assert response.status_code == 200, query
+    assert client.get(reverse("national_indicator", args=[999_999])).status_code == 404
