@@ -25,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from indicators.models import Gender, Indicator, IndicatorValue, KoladaSync, ValueSource
 from indicators.resources import AREA_FIELD, FOUR_PLACES, county_area_code, existing_values, write_values
@@ -131,10 +132,7 @@ class KoladaClient:
             if isinstance(error.reason, TimeoutError):
                 raise self._timeout(url) from error
             logger.warning("Kolada could not be reached at %s: %s", url, error.reason)
-            raise KoladaError(
-                _("Kolada could not be reached (%(reason)s) – no values were changed.")
-                % {"reason": error.reason}
-            ) from error
+            raise KoladaError(_("Kolada could not be reached – no values were changed.")) from error
         except (http.client.HTTPException, OSError) as error:
             logger.warning("Kolada's answer from %s broke off: %s", url, error)
             raise KoladaError(_("Kolada's answer broke off – no values were changed.")) from error
@@ -403,10 +401,10 @@ def _plain(value: Decimal) -> str:
 def _done_message(indicators: list[Indicator], outcome: _Outcome) -> str:
     if not indicators:
         return _("The county has no indicators with a Kolada KPI id: there was nothing to read.")
+    count = len(indicators)
     parts = [
-        _("%(count)s indicators read from Kolada.") % {"count": len(indicators)}
-        if len(indicators) != 1
-        else _("1 indicator read from Kolada.")
+        ngettext("%(count)s indicator read from Kolada.", "%(count)s indicators read from Kolada.", count)
+        % {"count": count}
     ]
     if outcome.unknown_areas:
         codes = ", ".join(sorted(outcome.unknown_areas))

@@ -321,10 +321,7 @@ def test_it_says_when_kolada_cannot_be_reached(norrbotten, indicators, settings)
     result = sync(norrbotten)
 
     assert result.status == KoladaSync.Status.FAILED
-    template = swedish("Kolada could not be reached (%(reason)s) – no values were changed.")
-    before, after = template.split("%(reason)s")
-    assert result.message.startswith(before) and result.message.endswith(after)
-    assert "refused" in result.message
+    assert result.message == swedish("Kolada could not be reached – no values were changed.")
     assert not IndicatorValue.objects.exists()
 
 
