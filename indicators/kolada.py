@@ -32,7 +32,7 @@ from indicators.resources import AREA_FIELD, FOUR_PLACES, county_area_code, exis
 from planportal import jobs
 from planportal.lib.history import history_context
 from planportal.lib.locking import lock_rows
-from planportal.lib.swedish import format_number
+from planportal.lib.swedish import format_number, swedish_sort_key
 from plans.models import County, Municipality
 
 logger = logging.getLogger(__name__)
@@ -284,9 +284,12 @@ def sync_county(sync: KoladaSync, *, client: KoladaClient | None = None) -> Kola
         status=sync.status, started_at=sync.started_at, years=sync.years
     )
     indicators = kolada_indicators(county)
-    municipalities = dict(Municipality.objects.filter(county=county).values_list("code", "pk"))
-    names = dict(Municipality.objects.filter(county=county).values_list("pk", "name"))
     region = county_area_code(county)
+    areas = {
+        code: ("municipality", pk, name)
+        for code, pk, name in Municipality.objects.filter(county=county).values_list("code", "pk", "name")
+    }
+    areas[region] = ("county", county.pk, county.name)
     by_kpi: dict[str, list[Indicator]] = {}
     for indicator in indicators:
         by_kpi.setdefault(indicator.kolada_id.strip().upper(), []).append(indicator)
@@ -295,12 +298,10 @@ def sync_county(sync: KoladaSync, *, client: KoladaClient | None = None) -> Kola
     readings: list[Reading] = []
     try:
         for kpi in by_kpi:
-            readings.extend(client.values(kpi, [*municipalities, region], years))
+            readings.extend(client.values(kpi, areas, years))
     except KoladaError as error:
         return _finish(sync, status=KoladaSync.Status.FAILED, message=str(error))
 
-    areas = {code: ("municipality", pk, names[pk]) for code, pk in municipalities.items()}
-    areas[region] = ("county", county.pk, county.name)
     try:
         with transaction.atomic(), history_context(user=sync.requested_by, reason=REASON):
             # The county import holds the same row: a sync and an import of the county take turns.
@@ -310,7 +311,9 @@ def sync_county(sync: KoladaSync, *, client: KoladaClient | None = None) -> Kola
                 # The same job ran twice at once, and the other run has finished it.
                 sync.refresh_from_db()
                 return sync
-            outcome = _classify(readings, by_kpi, areas, existing_values(county, _ids(indicators)))
+            outcome = _classify(
+                readings, by_kpi, areas, existing_values(county, {indicator.pk for indicator in indicators})
+            )
             write_values(
                 to_create=outcome.to_create,
                 to_update=outcome.to_update,
@@ -321,7 +324,8 @@ def sync_county(sync: KoladaSync, *, client: KoladaClient | None = None) -> Kola
             sync.created, sync.updated = len(outcome.to_create), len(outcome.to_update)
             sync.unchanged, sync.skipped = outcome.unchanged, outcome.skipped
             sync.changes = sorted(
-                outcome.changes, key=lambda c: (c["indicator"], c["area"], c["year"], c["gender"])
+                outcome.changes,
+                key=lambda c: (c["indicator"], swedish_sort_key(c["area"]), c["year"], c["gender"]),
             )[:CHANGES_KEPT]
             return _finish(sync, status=KoladaSync.Status.DONE, message=_done_message(indicators, outcome))
     except DatabaseError:
@@ -331,10 +335,6 @@ def sync_county(sync: KoladaSync, *, client: KoladaClient | None = None) -> Kola
             status=KoladaSync.Status.FAILED,
             message=_("Kolada's values could not be saved – no values were changed."),
         )
-
-
-def _ids(indicators: list[Indicator]) -> set[int]:
-    return {indicator.pk for indicator in indicators}
 
 
 def _classify(readings, by_kpi, areas, existing) -> _Outcome:

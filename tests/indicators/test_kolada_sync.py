@@ -1,6 +1,7 @@
 """The Kolada sync against a real HTTP server on 127.0.0.1 serving recorded answers of Kolada's API v3."""
 
 import datetime as dt
+import json
 import socket
 from decimal import Decimal
 
@@ -457,3 +458,18 @@ def test_the_command_syncs_every_county_with_all(norrbotten, kolada_server, caps
 
     assert capsys.readouterr().out.count("\n") == 1
     assert IndicatorValue.objects.count() == 5
+
+
+def test_it_skips_a_value_too_large_to_keep(norrbotten, kolada_server):
+    Indicator.objects.create(code="N00927", kolada_id="N00927", name="Självmord")
+    entries = [{"gender": "T", "value": 1e13}, {"gender": "K", "value": 0.00004}, {"gender": "M", "value": 7}]
+    answer = {"values": [{"kpi": "n00927", "municipality": "2580", "period": "2022", "values": entries}]}
+    kolada_server.answer(SUICIDE, body=json.dumps(answer).encode())
+
+    result = sync(norrbotten)
+
+    assert (result.status, result.created, result.skipped) == (KoladaSync.Status.DONE, 2, 1)
+    assert values_of(norrbotten) == {
+        ("N00927", "Luleå", 2022, "K"): (Decimal("0.0000"), ValueSource.KOLADA),
+        ("N00927", "Luleå", 2022, "M"): (Decimal("7"), ValueSource.KOLADA),
+    }
