@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from activities.models import Activity, ActivityFollowUp
-from indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from indicators.models import Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue
+from indicators.resources import write_values
 from planportal.lib.history import history_context, save_with_history
 from plans.models import (
     Abbreviation,
@@ -85,13 +86,19 @@ def _saved(instance):
 
 
 class _CountyLoader:
-    def __init__(self, data: dict) -> None:
+    def __init__(self, data: dict, *, reason: str = "Demodata") -> None:
         self.data = data
+        self.reason = reason
+        # Indicator values are many: checked one by one, written in bulk (the import's path).
+        self.values: list[dict] = []
         self.county = County.objects.get(letter_code=data["county"])
         self.organisations: dict[str, Organisation] = {}
         self.sub_regions: dict[str, SubRegion] = {}
         self.goals_by_code: dict[str, Goal] = {}
         self.priority_areas: dict[str, PriorityArea] = {}
+        # Activities an indicator follows name them by the "key" of their row (demo files only).
+        self.activities_by_key: dict[str, Activity] = {}
+        self.municipalities = {place.code: place for place in Municipality.objects.filter(county=self.county)}
         self.focus_areas = {area.number: area for area in FocusArea.objects.all()}
 
     def municipality_named(self, organisation_name: str) -> Municipality | None:
@@ -133,6 +140,7 @@ class _CountyLoader:
             self._load_plan(plan_data)
         for row in self.data.get("indicators", []):
             self._load_indicator(row)
+        write_values(to_create=self.values, to_update=[], user=None, reason=self.reason)
         for row in self.data.get("funding", []):
             _saved(
                 FundingAllocation(
@@ -218,6 +226,8 @@ class _CountyLoader:
 
             # One version per activity, its links included (not one more per link set).
             save_with_history(activity, save_m2m=set_links)
+            if row.get("key"):
+                self.activities_by_key[row["key"]] = activity
             for follow_up in row.get("follow_ups", []):
                 _saved(
                     ActivityFollowUp(
@@ -249,6 +259,7 @@ class _CountyLoader:
             },
         )
         indicator.goals.add(*[self.goals_by_code[code] for code in row.get("goals", [])])
+        indicator.activities.add(*[self.activities_by_key[key] for key in row.get("activities", [])])
         for value in row.get("values", []):
             area = value.get("area", "county")
             place = {"county": self.county}
@@ -256,14 +267,28 @@ class _CountyLoader:
                 if area in self.sub_regions:
                     place = {"sub_region": self.sub_regions[area]}
                 else:
-                    place = {"municipality": Municipality.objects.get(code=area)}
+                    # Only the county's own municipalities (a KeyError names a wrong code).
+                    place = {"municipality": self.municipalities[area]}
+            fields = {
+                "indicator": indicator,
+                "year": value["year"],
+                "gender": value.get("gender", "T"),
+                "value": _money(value["value"]),
+                **place,
+            }
+            # Year and value are checked here; the areas and the indicator are known to exist and
+            # the database's constraints catch a duplicate.
+            IndicatorValue(**fields).full_clean(
+                exclude=["indicator", *place], validate_unique=False, validate_constraints=False
+            )
+            self.values.append(fields)
+        if row.get("baseline"):
             _saved(
-                IndicatorValue(
+                IndicatorBaseline(
                     indicator=indicator,
-                    year=value["year"],
-                    gender=value.get("gender", "T"),
-                    value=_money(value["value"]),
-                    **place,
+                    county=self.county,
+                    year=row["baseline"]["year"],
+                    value=_money(row["baseline"]["value"]),
                 )
             )
         for target in row.get("targets", []):
@@ -294,7 +319,7 @@ def _load_report_sections(report: FollowUpReport) -> None:
 def load_demo_file(path: Path) -> County:
     data = json.loads(path.read_text(encoding="utf-8"))
     with history_context(reason=f"Demodata: {path.name}"):
-        loader = _CountyLoader(data)
+        loader = _CountyLoader(data, reason=f"Demodata: {path.name}")
         loader.load()
     return loader.county
 
