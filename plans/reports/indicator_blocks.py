@@ -24,7 +24,7 @@ from plans.models import Goal, Plan
 # Years of area values shown side by side; more areas than COMPACT_AREAS (a county's 49
 # municipalities) and only the latest year and the one before are shown, with the change.
 AREA_YEARS = 5
-COMPACT_AREAS = 12
+COMPACT_AREAS = 20
 
 
 @dataclass
@@ -42,6 +42,7 @@ class AreaTable:
     years: list[int]
     rows: list[AreaRow]
     note: str
+    compact: bool = False  # many areas: the latest year and the one before only
 
     @property
     def has_change(self) -> bool:
@@ -106,7 +107,7 @@ def _area_table(kind: str, points: dict[str, dict[int, Decimal]], county_name: s
         )
     if compact and len(all_years) > 2:
         note += " " + _("The latest year and the year before are shown.")
-    return AreaTable(kind=kind, years=years, rows=rows, note=note % {"county": county_name})
+    return AreaTable(kind=kind, years=years, rows=rows, note=note % {"county": county_name}, compact=compact)
 
 
 def indicator_blocks(plan: Plan, goals: list[Goal], year: int) -> dict[int, list[IndicatorBlock]]:

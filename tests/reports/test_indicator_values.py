@@ -90,7 +90,7 @@ def test_it_shows_the_municipalities_values_where_the_county_has_none():
 
 def test_it_shows_only_the_latest_two_years_for_many_municipalities():
     plan, indicator = plan_with_indicator()
-    for number in range(20):
+    for number in range(25):
         municipality = MunicipalityFactory(county=plan.county)
         for year in range(2018, 2023):
             IndicatorValue.objects.create(
@@ -98,7 +98,7 @@ def test_it_shows_only_the_latest_two_years_for_many_municipalities():
             )
     block = the_block(plan)
     assert block.areas.years == [2021, 2022]
-    assert len(block.areas.rows) == 20
+    assert len(block.areas.rows) == 25
     assert {row.change for row in block.areas.rows} == {"+1"}
     assert gettext("The latest year and the year before are shown.") in block.areas.note
 
