@@ -9,7 +9,13 @@ from plans.models.geography import (
 )
 from plans.models.imports import ImportRecord
 from plans.models.plans import FundingAllocation, Goal, Plan, PriorityArea, TargetGroup
-from plans.models.reports import FollowUpReport, ReportComment, ReportRevision, ReportSection
+from plans.models.reports import (
+    FollowUpReport,
+    ReportComment,
+    ReportRender,
+    ReportRevision,
+    ReportSection,
+)
 
 __all__ = [
     "Abbreviation",
@@ -25,6 +31,7 @@ __all__ = [
     "Plan",
     "PriorityArea",
     "ReportComment",
+    "ReportRender",
     "ReportRevision",
     "ReportSection",
     "Role",

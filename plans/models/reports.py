@@ -23,6 +23,8 @@ class FollowUpReport(TimeStampedModel):
         SUBMITTED = "submitted", _("submitted")
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
+        # Approved by a godkännare, frozen, while a job creates the PDF that makes it "approved".
+        APPROVING = "approving", _("being approved")
 
     # A plan with reports is archived, not deleted: an approved report and its PDF are a public record.
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reports", verbose_name=_("plan"))
@@ -211,3 +213,78 @@ class ReportRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"
+
+
+class ReportRender(models.Model):
+    """One PDF of a report made by a job (``plans.reports.rendering``), off the request.
+
+    A live render (``kind`` live) makes the report as the plan stands now; the request that asks
+    for it stores the fingerprint of the data (``plans.reports.live_pdf.fingerprint``), at most one
+    render per fingerprint, and the job stores the bytes in the file cache under the SHA-256 of
+    the HTML it laid out. An approval render (``kind`` approval) lays out the HTML frozen when the
+    godkännare approved, and its job stores the approved version (``ReportRevision``).
+    """
+
+    class Kind(models.TextChoices):
+        LIVE = "live", _("current PDF")
+        APPROVAL = "approval", _("approved PDF")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being created")
+        DONE = "done", _("finished")
+        FAILED = "failed", _("failed")
+
+    ACTIVE = (State.QUEUED, State.RUNNING)
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.LIVE)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    report = models.ForeignKey(
+        FollowUpReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="renders",
+        verbose_name=_("report"),
+    )
+    fingerprint = models.CharField(_("fingerprint of the data"), max_length=64, blank=True)
+    html = models.TextField(_("frozen HTML"), blank=True)
+    html_sha256 = models.CharField(_("SHA-256 of the HTML"), max_length=64, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("PDF render")
+        verbose_name_plural = _("PDF renders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "year", "fingerprint"],
+                condition=models.Q(kind="live"),
+                name="report_render_one_live_per_fingerprint",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["requested_by", "state"], name="report_render_user_state"),
+            models.Index(fields=["plan", "year", "state"], name="report_render_plan_year_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.plan_id}/{self.year} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE

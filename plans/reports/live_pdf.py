@@ -1,31 +1,37 @@
-"""Live report PDFs, bounded: served from a file cache while the plan is unchanged, and
-rendered at most once at a time and a few times an hour per user.
+"""Live report PDFs, made off the request: served from a file cache while the plan is unchanged,
+else made by a job (``plans.reports.rendering``), at most one per state of the plan, and a
+few at a time per person.
 
-Rendering a 300-activity plan holds a web worker for many seconds, and any reader may ask
-for it. Two things keep that cheap:
+Rendering a 300-activity plan takes half a minute of WeasyPrint, and any reader may ask for
+it. The request never renders:
 
-- The bytes are kept under ``MEDIA_ROOT/cache/reports`` (shared by every web worker, like
-  the approved PDFs), named by a fingerprint of everything the report shows: the plan, its
-  priority areas, goals, activities and follow-ups, the county's funding for the year,
-  the report's status, the national data and the date on the cover. Any change gives a new
-  fingerprint, so a stale PDF is never served; only the newest file per plan and year is kept.
-- Rendering is bounded per user with counters in Django's cache: one render at a time,
-  ``REPORT_PDF_RENDERS_PER_HOUR`` renders in any hour. A PDF served from the cache is free.
+- It computes a fingerprint of everything the report shows (a dozen indexed aggregate
+  queries, milliseconds): the plan, its priority areas, goals, activities and follow-ups, the
+  county's funding for the year, the report's status and written parts, the national data and
+  the date on the cover. Any change gives a new fingerprint, so a stale PDF is never served.
+- A finished render of that fingerprint (a ``ReportRender`` row) names the SHA-256 of the HTML
+  it laid out; the bytes are kept under ``MEDIA_ROOT/cache/reports`` by that hash (shared by
+  every web worker, like the approved PDFs; only the newest file per plan and year is kept).
+  Hashing the HTML itself would cost the request the whole template (a third of a second for
+  300 activities), so the request keys on the data and the job on the HTML: a change that
+  moves the fingerprint but not the document (another county's indicator values, say) costs a
+  job the template, not a render.
+- Otherwise one render is queued for the fingerprint, whoever asks; a person may have
+  ``RENDERS_AT_ONCE`` renders queued or running and ``REPORT_PDF_RENDERS_PER_HOUR`` in any hour.
 """
 
 import hashlib
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from activities.models import Activity, ActivityFollowUp
 from indicators.models import Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue
+from planportal import jobs
 from planportal.lib import filecache
 from plans.models import (
     Abbreviation,
@@ -36,14 +42,18 @@ from plans.models import (
     Organisation,
     Plan,
     PriorityArea,
+    ReportRender,
     ReportSection,
 )
 
+State = ReportRender.State
+HOUR = 3600
+# Renders one person may have queued or running at once; more and the request is refused (429).
+RENDERS_AT_ONCE = 3
+RENDER_JOB = "plans.reports.rendering.render_live"
+
 # Bump when the report's templates or data change shape, so that no PDF of the old shape is served.
 FORMAT = 3
-HOUR = 3600
-# A render that has not finished in this time is taken to have died with its worker.
-RENDER_LOCK_SECONDS = 600
 
 
 def fingerprint(plan: Plan, year: int, report: FollowUpReport | None) -> str:
@@ -96,20 +106,37 @@ def fingerprint(plan: Plan, year: int, report: FollowUpReport | None) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def cached_pdf(plan: Plan, year: int, digest: str) -> bytes | None:
-    return filecache.read("reports", f"plan-{plan.pk}-{year}", digest, ".pdf")
+def cached_pdf(plan: Plan, year: int, html_sha256: str) -> bytes | None:
+    """The kept PDF of the plan's report whose HTML had this SHA-256, or None."""
+    if not html_sha256:
+        return None
+    return filecache.read("reports", f"plan-{plan.pk}-{year}", html_sha256, ".pdf")
 
 
-def store_pdf(plan: Plan, year: int, digest: str, content: bytes) -> None:
+def store_pdf(plan: Plan, year: int, html_sha256: str, content: bytes) -> None:
     """Keep ``content`` as the plan's PDF for the year, replacing any older one."""
-    filecache.store("reports", f"plan-{plan.pk}-{year}", digest, ".pdf", content)
+    filecache.store("reports", f"plan-{plan.pk}-{year}", html_sha256, ".pdf", content)
+
+
+def stale_after() -> timedelta:
+    """How long a render may stay queued or running before it is taken to be lost.
+
+    django-q2 hands a job out again ``retry`` seconds after a worker took it, at most
+    ``max_attempts`` times; after that nobody will finish it.
+    """
+    cluster = settings.Q_CLUSTER
+    return timedelta(seconds=cluster["retry"] * cluster["max_attempts"])
+
+
+def is_stale(render: ReportRender) -> bool:
+    return render.is_active and render.created_at < timezone.now() - stale_after()
 
 
 @dataclass(frozen=True)
 class Refusal:
     """Why a render was refused, and when the user may try again."""
 
-    busy: bool
+    busy: bool  # the person has RENDERS_AT_ONCE renders queued or running
     retry_at: datetime
     limit: int
 
@@ -118,22 +145,62 @@ class Refusal:
         return max(1, int((self.retry_at - timezone.now()).total_seconds()))
 
 
-def render_bounded(user_id: int, render: Callable[[], bytes]) -> bytes | Refusal:
-    """Run ``render`` unless the user is rendering already or has used up the hour's renders."""
+def _refusal(user_id: int) -> Refusal | None:
+    """Why the person may not queue another render now, or None."""
+    now = timezone.now()
+    active = ReportRender.objects.filter(
+        kind=ReportRender.Kind.LIVE,
+        requested_by_id=user_id,
+        state__in=ReportRender.ACTIVE,
+        created_at__gte=now - stale_after(),
+    ).count()
+    if active >= RENDERS_AT_ONCE:
+        # A render is usually done within the minute.
+        return Refusal(busy=True, retry_at=now + timedelta(seconds=30), limit=RENDERS_AT_ONCE)
     limit = settings.REPORT_PDF_RENDERS_PER_HOUR
-    lock_key = f"report-pdf:rendering:{user_id}"
-    if not cache.add(lock_key, time.time(), RENDER_LOCK_SECONDS):
-        # Another render of this user's runs: it is usually done within the minute.
-        return Refusal(busy=True, retry_at=timezone.now() + timedelta(seconds=30), limit=limit)
-    try:
-        # Only the holder of the lock reads and writes the user's list of renders.
-        renders_key = f"report-pdf:renders:{user_id}"
-        now = time.time()
-        recent = [started for started in cache.get(renders_key, []) if started > now - HOUR]
-        if len(recent) >= limit:
-            retry_at = datetime.fromtimestamp(min(recent) + HOUR, tz=timezone.get_current_timezone())
-            return Refusal(busy=False, retry_at=retry_at, limit=limit)
-        cache.set(renders_key, [*recent, now], HOUR)
-        return render()
-    finally:
-        cache.delete(lock_key)
+    hour = ReportRender.objects.filter(
+        kind=ReportRender.Kind.LIVE, requested_by_id=user_id, created_at__gte=now - timedelta(seconds=HOUR)
+    ).aggregate(count=Count("pk"), first=Min("created_at"))
+    if hour["count"] >= limit:
+        return Refusal(busy=False, retry_at=hour["first"] + timedelta(seconds=HOUR), limit=limit)
+    return None
+
+
+def request_pdf(plan: Plan, year: int, report: FollowUpReport | None, user) -> bytes | ReportRender | Refusal:
+    """The PDF of the report as the plan stands now if it is made, else the render that makes it
+    (queued now if need be), or why the person may not queue one. Never renders."""
+    digest = fingerprint(plan, year, report)
+    lookup = {"kind": ReportRender.Kind.LIVE, "plan": plan, "year": year, "fingerprint": digest}
+    render = ReportRender.objects.filter(**lookup).first()
+    if render is not None:
+        if render.state == State.DONE:
+            content = cached_pdf(plan, year, render.html_sha256)
+            if content is not None:
+                return content
+        elif render.is_active and not is_stale(render):
+            return render
+    # Nothing made or being made for this state of the plan (or its file was replaced, or its
+    # render failed or was lost): queue one, in the person's name.
+    refusal = _refusal(user.pk)
+    if refusal is not None:
+        return refusal
+    queued = {"state": State.QUEUED, "requested_by": user, "created_at": timezone.now()}
+    queued |= {"started_at": None, "finished_at": None, "error": "", "attempts": 0}
+    with transaction.atomic():
+        if render is None:
+            try:
+                with transaction.atomic():
+                    render = ReportRender.objects.create(**lookup, **queued)
+            except IntegrityError:
+                # Someone asked for the same state of the plan at the same moment: theirs it is.
+                return ReportRender.objects.get(**lookup)
+        elif not ReportRender.objects.filter(pk=render.pk, state=render.state).update(**queued):
+            # Someone else queued it again first.
+            render.refresh_from_db()
+            return render
+        else:
+            render.refresh_from_db()
+        # In the same transaction as the row: the queue is a table of the same database, so the
+        # job and its row exist together or not at all, and no worker sees the job before the row.
+        jobs.enqueue(RENDER_JOB, render.pk)
+    return render

@@ -12,6 +12,11 @@ urlpatterns = [
         views.report_pdf_live,
         name="report_pdf_live",
     ),
+    path(
+        "planer/<int:plan_id>/uppfoljning/<int:year>/pdf/skapas/<int:render_id>/",
+        views.report_pdf_status,
+        name="report_pdf_status",
+    ),
     path("planer/<int:plan_id>/uppfoljning/<int:year>/skicka-in/", views.report_submit, name="report_submit"),
     path("planer/<int:plan_id>/uppfoljning/<int:year>/godkann/", views.report_approve, name="report_approve"),
     path("planer/<int:plan_id>/uppfoljning/<int:year>/atersand/", views.report_return, name="report_return"),

@@ -19,9 +19,17 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from plans.models import FollowUpReport, Goal, Plan, ReportComment, ReportRevision, ReportSection
+from plans.models import (
+    FollowUpReport,
+    Goal,
+    Plan,
+    ReportComment,
+    ReportRender,
+    ReportRevision,
+    ReportSection,
+)
 from plans.permissions import Access, get_plan_for_user
-from plans.reports import live_pdf, services
+from plans.reports import live_pdf, rendering, services
 from plans.reports.data import ReportData, build_report, written_part_titles
 from plans.reports.forms import (
     ApproveForm,
@@ -37,6 +45,8 @@ from rounds.models import FollowUpRound
 logger = logging.getLogger(__name__)
 
 Status = FollowUpReport.Status
+# A report that nobody may change: approved, or frozen while its approved PDF is made.
+FROZEN = (Status.APPROVED, Status.APPROVING)
 _TOKEN = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 
@@ -96,12 +106,33 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     report = _report_for(plan, year)
+    # An approval whose job was lost is undone here, before the page shows the report's status.
+    approval = services.approval_render(report)
+    if (
+        approval is not None
+        and approval.is_active
+        and rendering.expire_if_lost(approval).state == ReportRender.State.FAILED
+    ):
+        report = _report_for(plan, year)
     data = build_report(plan, year, report=report)
     open_threads = _attach_threads(data, report)
     review_steps = (
         report.history.select_related("history_user").order_by("history_date", "history_id") if report else []
     )
     revisions = list(report.revisions.select_related("approved_by", "reopened_by")) if report else []
+    # The PDF being made, if any: the approval's while the report is being approved, else the
+    # newest live render still queued or running.
+    if report is not None and report.status == Status.APPROVING:
+        making = approval
+    else:
+        making = (
+            ReportRender.objects.filter(
+                kind=ReportRender.Kind.LIVE, plan=plan, year=year, state__in=ReportRender.ACTIVE
+            )
+            .defer("html")
+            .order_by("-created_at")
+            .first()
+        )
     context = {
         "plan": plan,
         "access": access,
@@ -115,8 +146,8 @@ def _detail(
         "other_years": [other for other in plan.years if other != year],
         "review": True,
         "can_write": access.can_edit and data.status in (Status.DRAFT, Status.RETURNED),
-        "can_comment": access.can_approve and data.status != Status.APPROVED,
-        "can_answer": (access.can_edit or access.can_approve) and data.status != Status.APPROVED,
+        "can_comment": access.can_approve and data.status not in FROZEN,
+        "can_answer": (access.can_edit or access.can_approve) and data.status not in FROZEN,
         "can_reopen": access.can_approve and data.status == Status.APPROVED,
         "approve_form": ApproveForm(),
         "reopen_form": reopen_form or ReopenForm(),
@@ -126,6 +157,8 @@ def _detail(
         "latest_revision": revisions[-1] if revisions else None,
         # The year's follow-up round, where the answers the report shows are collected.
         "follow_up_round": FollowUpRound.objects.filter(plan=plan, year=year).first(),
+        "approval_failure": services.approval_failure(report, approval),
+        **_render_context(plan, year, making),
     }
     return render(request, "plans/report/detail.html", context, status=status)
 
@@ -149,36 +182,64 @@ def _pdf_response(request: HttpRequest, content: bytes, filename: str) -> HttpRe
     return response
 
 
+def _pdf_url(plan: Plan, year: int, pdf_render: ReportRender) -> str:
+    """Where the PDF a render makes is served: the approved PDF, or the report as it stands now."""
+    name = "report_pdf" if pdf_render.kind == ReportRender.Kind.APPROVAL else "report_pdf_live"
+    return reverse(name, args=[plan.pk, year])
+
+
+def _render_context(plan: Plan, year: int, pdf_render: ReportRender | None) -> dict:
+    """What ``partials/pdf_status.html`` shows of a render (None: nothing)."""
+    if pdf_render is None:
+        return {"pdf_render": None}
+    return {
+        "pdf_render": pdf_render,
+        "pdf_url": _pdf_url(plan, year, pdf_render),
+        "status_url": reverse("report_pdf_status", args=[plan.pk, year, pdf_render.pk]),
+    }
+
+
+def _pending(request: HttpRequest, plan: Plan, year: int, pdf_render: ReportRender) -> HttpResponse:
+    """The page that says the PDF is being made: it asks every 2 s (htmx) and offers the PDF when made."""
+    context = {"plan": plan, "year": year, **_render_context(plan, year, pdf_render)}
+    status = 202 if pdf_render.is_active else 200
+    response = render(request, "plans/report/pdf_pending.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    response["Retry-After"] = "2"
+    return response
+
+
 def _live_pdf(request: HttpRequest, plan: Plan, year: int, report, filename: str) -> HttpResponse:
-    """The report as the plan stands now: from the cache while the plan is unchanged, else rendered
-    within the user's bounds (``plans.reports.live_pdf``)."""
-    digest = live_pdf.fingerprint(plan, year, report)
-    content = live_pdf.cached_pdf(plan, year, digest)
-    if content is None:
-        result = live_pdf.render_bounded(
-            request.user.pk, lambda: services.render_report_pdf(plan, year, report=report)
+    """The report as the plan stands now: from the cache while the plan is unchanged, else made by a
+    job while the person waits on a page that says so (``plans.reports.live_pdf``)."""
+    result = live_pdf.request_pdf(plan, year, report, request.user)
+    if isinstance(result, live_pdf.Refusal):
+        response = render(
+            request,
+            "plans/report/too_many_renders.html",
+            {"plan": plan, "year": year, "refusal": result},
+            status=429,
         )
-        if isinstance(result, live_pdf.Refusal):
-            response = render(
-                request,
-                "plans/report/too_many_renders.html",
-                {"plan": plan, "year": year, "refusal": result},
-                status=429,
-            )
-            response["Retry-After"] = str(result.retry_after_seconds)
-            return response
-        content = result
-        live_pdf.store_pdf(plan, year, digest, content)
-    return _pdf_response(request, content, filename)
+        response["Retry-After"] = str(result.retry_after_seconds)
+        return response
+    if isinstance(result, ReportRender):
+        return _pending(request, plan, year, result)
+    return _pdf_response(request, result, filename)
 
 
 @login_required
 @require_GET
 def report_pdf(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
-    """The approved PDF as it was stored; before approval, the report as the plan stands now."""
+    """The approved PDF as it was stored; while it is being approved, a page that waits for it;
+    before approval, the report as the plan stands now."""
     plan, _access = get_plan_for_user(request.user, plan_id)
     report = _report_for(plan, year)
     filename = services.download_filename(plan, year)
+    if report and report.status == Status.APPROVING:
+        pdf_render = rendering.expire_if_lost(services.approval_render(report))
+        report.refresh_from_db()
+        if pdf_render is not None and report.status == Status.APPROVING:
+            return _pending(request, plan, year, pdf_render)
     if report and report.status == Status.APPROVED:
         content = services.stored_pdf(report)
         if content is None:
@@ -201,6 +262,21 @@ def report_pdf_live(request: HttpRequest, plan_id: int, year: int) -> HttpRespon
     if report and report.status == Status.APPROVED:
         filename = filename.removesuffix(".pdf") + "-aktuell.pdf"
     return _live_pdf(request, plan, year, report, filename)
+
+
+@login_required
+@require_GET
+def report_pdf_status(request: HttpRequest, plan_id: int, year: int, render_id: int) -> HttpResponse:
+    """Whether a render is done: the status part for htmx to swap in, else the waiting page again."""
+    plan, _access = get_plan_for_user(request.user, plan_id)
+    pdf_render = get_object_or_404(ReportRender.objects.defer("html"), pk=render_id, plan=plan, year=year)
+    pdf_render = rendering.expire_if_lost(pdf_render)
+    if not request.htmx:
+        return _pending(request, plan, year, pdf_render)
+    context = {"plan": plan, "year": year, **_render_context(plan, year, pdf_render)}
+    response = render(request, "plans/report/partials/pdf_status.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _flow_error(request: HttpRequest, error: ValidationError) -> None:
@@ -237,7 +313,8 @@ def report_approve_confirm(request: HttpRequest, plan_id: int, year: int) -> Htt
 @login_required
 @require_POST
 def report_approve(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
-    """Approve and store the PDF, once the approver has ticked the confirmation box."""
+    """Approve, once the approver has ticked the confirmation box: the report is frozen and its PDF
+    made by a job; it is approved when the PDF is stored."""
     plan, _access = get_plan_for_user(request.user, plan_id, approve=True)
     report = _report_for(plan, year)
     form = ApproveForm(request.POST)
@@ -252,14 +329,20 @@ def report_approve(request: HttpRequest, plan_id: int, year: int) -> HttpRespons
     except ValidationError as error:
         _flow_error(request, error)
     except Exception:
-        # Rendering is the one step that can fail on content we did not foresee: say so,
-        # keep the report submitted, and leave the details to the log.
-        logger.exception("Rendering the PDF of plan %s, year %s failed", plan.pk, year)
+        # Building the report's HTML is the one step that can fail on content we did not
+        # foresee: say so, keep the report submitted, and leave the details to the log.
+        logger.exception("Building the report of plan %s, year %s for approval failed", plan.pk, year)
         messages.error(
             request, _("The PDF could not be created, so the report was not approved. Try again later.")
         )
     else:
-        messages.success(request, _("The report was approved. Its PDF is stored and will not change."))
+        messages.success(
+            request,
+            _(
+                "The report is being approved: its PDF is being created and stored. "
+                "The report is approved when the PDF is ready."
+            ),
+        )
     return redirect("report_detail", plan.pk, year)
 
 
@@ -388,7 +471,7 @@ def report_comment_add(request: HttpRequest, plan_id: int, year: int) -> HttpRes
     anchor = _comment_target_anchor(plan, report, target)
     if anchor is None:
         raise Http404
-    if report.status == Status.APPROVED:
+    if report.status in FROZEN:
         messages.error(request, _("Reopen the report before commenting on it."))
         return redirect(_detail_url(plan, year, anchor))
     form = CommentForm(request.POST)
@@ -423,7 +506,7 @@ def _thread_for(request: HttpRequest, plan_id: int, year: int, comment_id: int):
 def report_comment_answer(request: HttpRequest, plan_id: int, year: int, comment_id: int) -> HttpResponse:
     plan, thread, anchor = _thread_for(request, plan_id, year, comment_id)
     form = CommentForm(request.POST)
-    if thread.report.status == Status.APPROVED:
+    if thread.report.status in FROZEN:
         messages.error(request, _("Reopen the report before commenting on it."))
     elif form.is_valid():
         services.add_comment(

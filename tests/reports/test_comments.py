@@ -118,8 +118,9 @@ def test_it_hides_comments_from_another_county_and_the_pdf(client, world, thread
     assert client.post(url(world, "report_comment_answer", thread.pk), {"text": "x"}).status_code == 404
     # Comments are review material, not part of the report.
     from tests.reports.conftest import pdf_pages
+    from tests.reports.jobs import download
 
-    content = world.login(client, "reader").get(url(world, "report_pdf")).content
+    content = download(world.login(client, "reader"), url(world, "report_pdf")).content
     assert "brukarrådet" not in "".join(pdf_pages(content))
 
 

@@ -15,13 +15,12 @@ from django.utils import timezone
 from planportal.lib.history import save_with_history
 from plans.models import FollowUpReport, Plan, ReportRevision
 from tests.reports.conftest import pdf_pages
+from tests.reports.jobs import approve, download
 
 pytestmark = pytest.mark.django_db
 
 Status = FollowUpReport.Status
 YEAR = 2022
-# The approver's confirmation, ticked.
-CONFIRM = {"confirm": "on"}
 
 
 def url(world, name: str, year: int = YEAR) -> str:
@@ -78,7 +77,7 @@ def test_it_creates_the_report_when_an_editor_submits_a_year_never_touched(clien
 )
 def test_it_lets_only_an_approver_approve(client, world, persona, expected_code, expected_status):
     make_report(world, Status.SUBMITTED)
-    response = world.login(client, persona).post(url(world, "report_approve"), CONFIRM)
+    response = approve(world.login(client, persona), url(world, "report_approve"))
     assert response.status_code == expected_code
     assert status_of(world) == expected_status
 
@@ -149,7 +148,7 @@ def test_it_keeps_every_step_in_the_reports_history(client, world):
     client.force_login(world.users["editor"])
     client.post(url(world, "report_submit"))
     client.force_login(world.users["approver"])
-    client.post(url(world, "report_approve"), CONFIRM)
+    approve(client, url(world, "report_approve"))
 
     report = FollowUpReport.objects.get(plan=world.plan, year=YEAR)
     steps = [
@@ -160,6 +159,8 @@ def test_it_keeps_every_step_in_the_reports_history(client, world):
         (Status.SUBMITTED, "samordnare", "Inskickad för godkännande"),
         (Status.RETURNED, "styrgrupp", "Återsänd: Komplettera budgeten."),
         (Status.SUBMITTED, "samordnare", "Inskickad för godkännande"),
+        # Frozen while the job makes its PDF, then approved in the approver's name when it is stored.
+        (Status.APPROVING, "styrgrupp", "Godkänns: PDF:en skapas"),
         (Status.APPROVED, "styrgrupp", "Godkänd av styrgruppen"),
     ]
     assert report.comment == "Komplettera budgeten."
@@ -168,7 +169,7 @@ def test_it_keeps_every_step_in_the_reports_history(client, world):
 
 def test_it_serves_the_approved_pdf_unchanged_after_the_plan_is_edited(client, world):
     make_report(world, Status.SUBMITTED)
-    world.login(client, "approver").post(url(world, "report_approve"), CONFIRM)
+    approve(world.login(client, "approver"), url(world, "report_approve"))
     report = FollowUpReport.objects.get(plan=world.plan, year=YEAR)
     revision = report.latest_revision()
     stored = revision.pdf.read()
@@ -191,23 +192,21 @@ def test_it_serves_the_approved_pdf_unchanged_after_the_plan_is_edited(client, w
     assert old_title in "".join(pdf_pages(response.content))
 
     # The live preview beside it shows the plan as it stands now.
-    live = client.get(url(world, "report_pdf_live"))
+    live = download(client, url(world, "report_pdf_live"))
     assert "Helt ny aktivitetstitel" in "".join(pdf_pages(live.content))
     assert live["Content-Disposition"].endswith('-2022-aktuell.pdf"')
     page = client.get(url(world, "report_detail")).content.decode()
     assert "Helt ny aktivitetstitel efter godkännandet" in page
 
 
-def test_it_does_not_approve_when_the_pdf_cannot_be_made(client, world, monkeypatch):
+def test_it_does_not_approve_when_the_pdf_cannot_be_made(client, world, settings):
     make_report(world, Status.SUBMITTED)
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("layout failed")
-
-    monkeypatch.setattr("plans.reports.services.render_report_pdf", broken)
-    response = world.login(client, "approver").post(url(world, "report_approve"), CONFIRM, follow=True)
-    assert response.status_code == 200
-    assert "PDF-filen kunde inte skapas" in response.content.decode()
+    # The approved PDF cannot be stored: a file stands where the reports' folder should be.
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    (settings.MEDIA_ROOT / "reports").write_text("not a folder")
+    approve(world.login(client, "approver"), url(world, "report_approve"))
+    page = client.get(url(world, "report_detail")).content.decode()
+    assert "Rapporten godkändes inte: dess PDF kunde inte skapas." in page
     report = FollowUpReport.objects.get(plan=world.plan, year=YEAR)
     assert (report.status, report.revisions.count()) == (Status.SUBMITTED, 0)
 

@@ -9,6 +9,7 @@ from plans.models import FollowUpReport, Membership, Role
 from plans.reports import services
 from tests.factories import ActivityFactory, CountyFactory, PlanFactory, UserFactory
 from tests.jobs.queue import queued_jobs, run_queued_jobs
+from tests.reports.jobs import run_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,9 @@ def test_it_mails_the_editors_when_a_report_is_approved(world, mailoutbox, step)
     mailoutbox.clear()
 
     step(services.approve_report, world.approver, plan=world.plan)
-    run_queued_jobs()
+    assert [job["func"] for job in queued_jobs()] == ["plans.reports.rendering.render_approval"]
+    run_jobs()  # the approved PDF is stored, then the mail goes out
+    assert FollowUpReport.objects.get().status == FollowUpReport.Status.APPROVED
     [mail] = mailoutbox
     assert mail.to == ["samordnare@example.se"]
     assert mail.subject.endswith("godkänd")

@@ -8,12 +8,12 @@ from django.urls import reverse
 
 from plans.models import FollowUpReport, ReportRevision
 from tests.reports.conftest import pdf_pages
+from tests.reports.jobs import approve
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2022
 Status = FollowUpReport.Status
-CONFIRM = {"confirm": "on"}
 
 
 def url(world, name: str, *args) -> str:
@@ -37,7 +37,7 @@ def test_it_asks_for_a_confirmation_before_approving(client, world):
     assert response.status_code == 400
     assert "Kryssa i rutan" in response.content.decode()
     assert FollowUpReport.objects.get().status == Status.SUBMITTED
-    assert client.post(url(world, "report_approve"), CONFIRM).status_code == 302
+    assert approve(client, url(world, "report_approve")).status_code == 302
     assert FollowUpReport.objects.get().status == Status.APPROVED
 
 
@@ -53,7 +53,7 @@ def test_it_asks_for_a_confirmation_before_approving(client, world):
 )
 def test_it_lets_only_an_approver_reopen(client, world, persona, expected_code, reopened):
     submitted(world)
-    world.login(client, "approver").post(url(world, "report_approve"), CONFIRM)
+    approve(world.login(client, "approver"), url(world, "report_approve"))
     client.logout()
     response = world.login(client, persona).post(url(world, "report_reopen"), {"reason": "Ny budget"})
     assert response.status_code == expected_code
@@ -62,14 +62,14 @@ def test_it_lets_only_an_approver_reopen(client, world, persona, expected_code, 
 
 def test_it_asks_for_a_reason_to_reopen(client, world):
     submitted(world)
-    world.login(client, "approver").post(url(world, "report_approve"), CONFIRM)
+    approve(world.login(client, "approver"), url(world, "report_approve"))
     assert client.post(url(world, "report_reopen"), {"reason": "  "}).status_code == 400
     assert FollowUpReport.objects.get().status == Status.APPROVED
 
 
 def test_it_keeps_every_approved_pdf_and_serves_the_newest(client, world):
     submitted(world)
-    world.login(client, "approver").post(url(world, "report_approve"), CONFIRM)
+    approve(world.login(client, "approver"), url(world, "report_approve"))
     first = ReportRevision.objects.get()
     first_bytes = first.pdf.read()
     first.pdf.close()
@@ -85,7 +85,7 @@ def test_it_keeps_every_approved_pdf_and_serves_the_newest(client, world):
     client.post(url(world, "report_section_edit", "summary"), {"text": "Rättad sammanfattning."})
     client.post(url(world, "report_submit"))
     client.force_login(world.users["approver"])
-    client.post(url(world, "report_approve"), CONFIRM)
+    approve(client, url(world, "report_approve"))
 
     revisions = list(ReportRevision.objects.order_by("number"))
     assert [revision.number for revision in revisions] == [1, 2]
@@ -111,6 +111,6 @@ def test_it_keeps_every_approved_pdf_and_serves_the_newest(client, world):
 
 def test_it_does_not_serve_another_countys_versions(client, world):
     submitted(world)
-    world.login(client, "approver").post(url(world, "report_approve"), CONFIRM)
+    approve(world.login(client, "approver"), url(world, "report_approve"))
     client.force_login(world.users["other_editor"])
     assert client.get(url(world, "report_revision_pdf", 1)).status_code == 404

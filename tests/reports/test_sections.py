@@ -7,6 +7,7 @@ from django.urls import reverse
 from plans.models import FollowUpReport, ReportSection
 from plans.reports.data import written_part_titles
 from tests.reports.conftest import pdf_pages, squeeze
+from tests.reports.jobs import download
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_it_renders_markdown_and_shows_a_script_as_text_in_page_and_pdf(client, 
     assert 'href="javascript:' not in page
     assert 'href="https://example.org"' in page
 
-    pdf = client.get(reverse("report_pdf", args=[world.plan.pk, YEAR]))
+    pdf = download(client, reverse("report_pdf", args=[world.plan.pk, YEAR]))
     text = "".join(pdf_pages(pdf.content))
     assert "<script>alert('x')</script>" in text
     assert "SIP-samordnare" in text
@@ -132,7 +133,7 @@ def test_it_puts_the_written_parts_in_the_pdf_in_order(client, world):
     )
     write(client, world, "funds", text="Statsbidraget användes till samordning.")
     write(client, world, "closing", text="Styrningen sker i länsledningen.")
-    content = client.get(reverse("report_pdf", args=[world.plan.pk, YEAR])).content
+    content = download(client, reverse("report_pdf", args=[world.plan.pk, YEAR])).content
     text = squeeze("".join(pdf_pages(content)))
     expected = [
         "Sammanfattande text om året.",

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from plans.models import FollowUpReport
 from tests.factories import ActivityFactory, FollowUpFactory, PlanFactory
+from tests.reports.jobs import download
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,9 @@ def test_it_keeps_the_pdf_from_outsiders(client, world, persona, name):
 
 
 def test_it_serves_a_live_pdf_before_approval_with_a_name_a_person_can_file(client, world):
-    response = world.login(client, "reader").get(
-        reverse("report_pdf", args=[world.plan.pk, 2022]) + "?download_token=abc123"
+    response = download(
+        world.login(client, "reader"),
+        reverse("report_pdf", args=[world.plan.pk, 2022]) + "?download_token=abc123",
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
