@@ -8,7 +8,7 @@ missing. Beside them the county's baseline and its progress, judged by
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import F, Q
@@ -207,9 +207,19 @@ def indicator_blocks(plan: Plan, goals: list[Goal], year: int) -> dict[int, list
             ],
         )
     per_goal: dict[int, list[IndicatorBlock]] = defaultdict(list)
+    shown: set[int] = set()
     for indicator_id, goal_id in links:
-        if indicator_id in blocks:
-            per_goal[goal_id].append(blocks[indicator_id])
+        block = blocks[indicator_id]
+        if indicator_id in shown and block.chart:
+            # An indicator of two goals is charted under each: its own SVG, with ids of its own.
+            block = replace(
+                block,
+                chart=indicator_chart(
+                    block.values, block.targets, title=block.indicator.name, unit=block.unit_label
+                ),
+            )
+        shown.add(indicator_id)
+        per_goal[goal_id].append(block)
     for goal_blocks in per_goal.values():
         goal_blocks.sort(key=lambda block: swedish_sort_key(block.indicator.name))
     return per_goal

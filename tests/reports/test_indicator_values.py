@@ -1,5 +1,6 @@
 """The report shows what exists: the county's values, else its sub-regions', else its municipalities'."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from indicators.progress import Judgement
 from plans.models import Plan, SubRegion
 from plans.reports.data import build_report
 from plans.reports.services import render_report_pdf
-from tests.factories import CountyFactory, IndicatorFactory, MunicipalityFactory, PlanTree
+from tests.factories import CountyFactory, GoalFactory, IndicatorFactory, MunicipalityFactory, PlanTree
 from tests.reports.conftest import pdf_pages, squeeze
 
 pytestmark = pytest.mark.django_db
@@ -180,3 +181,17 @@ def test_it_reads_many_areas_and_values_in_as_many_queries_as_few(django_assert_
     with django_assert_num_queries(len(queries)):
         data = build_report(big, 2022)
     assert data.indicator_count == 9
+
+
+def test_it_charts_an_indicator_of_two_goals_under_each_with_ids_of_its_own():
+    plan, indicator = plan_with_indicator()
+    second = GoalFactory(plan=plan, code="M2")
+    indicator.goals.add(second)
+    IndicatorValue.objects.create(indicator=indicator, county=plan.county, year=2022, value=4)
+    data = build_report(plan, 2022)
+    goals = [goal for section in data.focus_areas for goal in section.goals]
+    charts = [block.chart for goal in goals for block in goal.indicators]
+    assert len(charts) == 2 and all("<svg" in chart for chart in charts)
+    ids = [set(re.findall(r'id="([^"]+)"', chart)) for chart in charts]
+    assert ids[0] and not ids[0] & ids[1]
+    assert data.indicator_count == 1
