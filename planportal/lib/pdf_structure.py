@@ -168,8 +168,30 @@ class _Repair:
             kids.append(kid)
         self.set_kids(first, kids)
 
+    def unwrap_anonymous(self, element: Dictionary) -> list:
+        """``element``'s kids, with those made for an anonymous box of its own HTML element (an
+        inline ``<svg>`` wrapped in a block, a link's ``::after``, a cell's inner block) replaced by
+        what they hold."""
+        kids = []
+        for kid in _kids(element):
+            if (
+                _is_element(kid)
+                and _key(kid) is not None
+                and _key(kid) == _key(element)
+                and _role(kid) in (_role(element), "/NonStruct")
+            ):
+                for inner in self.unwrap_anonymous(kid):
+                    if isinstance(inner, int) and kid.get("/Pg") != element.get("/Pg"):
+                        inner = self.pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=inner))
+                    elif _is_element(inner):
+                        inner.P = element
+                    kids.append(inner)
+            else:
+                kids.append(kid)
+        return kids
+
     def merge_fragments(self, element: Dictionary) -> None:
-        kids = _kids(element)
+        kids = self.unwrap_anonymous(element)
         if _role(element) == "/Table":
             kids = self.drop_repeated_groups(kids)
         merged: list = []
@@ -232,30 +254,11 @@ class _Repair:
             self.table(element)
         elif role == "/Figure" and (alt or NOTE in element):
             element.Alt = String(alt or str(element[NOTE]))
-        elif role == "/Link":
-            self.flatten_link(element)
         elif role == "/NonStruct" and _html_tag(element) == "nav":
             element.S = Name.Sect
         for kid in _kids(element):
             if _is_element(kid):
                 self.mend(kid, alt)
-
-    def flatten_link(self, link: Dictionary) -> None:
-        """A link's ``::before``/``::after`` (the contents page's dot leader and page number) are
-        tagged as links inside the link: their content belongs to the link itself."""
-        kids = []
-        for kid in _kids(link):
-            if _is_element(kid) and _role(kid) == "/Link" and _key(kid) == _key(link):
-                self.flatten_link(kid)
-                for inner in _kids(kid):
-                    if isinstance(inner, int) and kid.get("/Pg") != link.get("/Pg"):
-                        inner = self.pdf.make_indirect(Dictionary(Type=Name.MCR, Pg=kid.Pg, MCID=inner))
-                    elif _is_element(inner):
-                        inner.P = link
-                    kids.append(inner)
-            else:
-                kids.append(kid)
-        self.set_kids(link, kids)
 
     def hide(self, element: Dictionary) -> None:
         """Leave a drawing out of the tree; its content becomes a layout artifact."""
@@ -463,8 +466,11 @@ def _mend_annotations(pdf: pikepdf.Pdf) -> None:
 
 
 def _drop_empty_resources(pdf: pikepdf.Pdf) -> None:
-    for page in pdf.pages:
-        resources = page.obj.get("/Resources")
+    """WeasyPrint gives every page and drawing an empty /Pattern and /Shading; PDF/A checkers refuse them."""
+    for holder in [page.obj for page in pdf.pages] + list(pdf.objects):
+        if not isinstance(holder, Dictionary | pikepdf.Stream):
+            continue
+        resources = holder.get("/Resources")
         if not isinstance(resources, Dictionary):
             continue
         for name in ("/Pattern", "/Shading"):
