@@ -4,7 +4,8 @@
 #   scripts/system-packages.sh test   the above, plus Chromium (browser tests) and poppler (PDF text)
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+# fonts-dejavu-extra: DejaVu Sans Condensed, which the PDF's activity tables use so long words fit unhyphenated.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra)
 if [ "${1:-run}" = "test" ]; then
   packages+=(chromium poppler-utils)
 fi
