@@ -7,6 +7,7 @@ missing. Beside them the county's baseline and its progress, judged by
 :func:`indicators.progress.judge` (the one rule) on the inputs ``county_progress`` reads.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -110,6 +111,17 @@ def _area_table(kind: str, points: dict[str, dict[int, Decimal]], county_name: s
     return AreaTable(kind=kind, years=years, rows=rows, note=note % {"county": county_name}, compact=compact)
 
 
+_CHART_ID = re.compile(r'aria-labelledby="(chart-\d+)-t')
+
+
+def _chart_with_own_ids(chart: SafeString, suffix: str) -> SafeString:
+    """``chart`` with its element ids (and the references to them) made unique by ``suffix``."""
+    match = _CHART_ID.search(chart)
+    if match is None:
+        return chart
+    return SafeString(chart.replace(f"{match.group(1)}-", f"{match.group(1)}-{suffix}-"))
+
+
 def indicator_blocks(plan: Plan, goals: list[Goal], year: int) -> dict[int, list[IndicatorBlock]]:
     """The indicators of each goal the county may see, with what exists of their values: four queries."""
     county_id = plan.county_id
@@ -211,13 +223,9 @@ def indicator_blocks(plan: Plan, goals: list[Goal], year: int) -> dict[int, list
     for indicator_id, goal_id in links:
         block = blocks[indicator_id]
         if indicator_id in shown and block.chart:
-            # An indicator of two goals is charted under each: its own SVG, with ids of its own.
-            block = replace(
-                block,
-                chart=indicator_chart(
-                    block.values, block.targets, title=block.indicator.name, unit=block.unit_label
-                ),
-            )
+            # An indicator of two goals is charted under each: the same SVG, drawn once per
+            # render, with ids of its own ("chart-7-t" becomes "chart-7-g12-t").
+            block = replace(block, chart=_chart_with_own_ids(block.chart, f"g{goal_id}"))
         shown.add(indicator_id)
         per_goal[goal_id].append(block)
     for goal_blocks in per_goal.values():

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
+from planportal.lib import pdf
 from plans.models import FollowUpReport, Plan, ReportRender
 from plans.reports import live_pdf, services
 
@@ -68,7 +69,7 @@ def render_live(render_id: int) -> str:
         html_sha256 = hashlib.sha256(html.encode()).hexdigest()
         outcome = "reused"
         if live_pdf.cached_pdf(plan, render.year, html_sha256) is None:
-            live_pdf.store_pdf(plan, render.year, html_sha256, services.html_to_pdf(html))
+            live_pdf.store_pdf(plan, render.year, html_sha256, pdf.html_to_pdf(html))
             outcome = "rendered"
     except Exception as exception:
         logger.exception(
@@ -102,7 +103,7 @@ def render_approval(render_id: int) -> str:
     if render is None:
         return "skipped"
     try:
-        content = services.html_to_pdf(render.html, archive=True)
+        content = pdf.html_to_pdf(render.html, archive=True)
         revision = services.complete_approval(render, content)
     except Exception as exception:
         logger.exception(

@@ -21,7 +21,6 @@ The functions take the acting user but do not check permissions: the views ask
 
 import copy
 import hashlib
-import inspect
 import logging
 
 from django.core.exceptions import ValidationError
@@ -69,20 +68,12 @@ def render_report_html(data: ReportData) -> str:
         return render_to_string("plans/pdf/report.html", {"data": data})
 
 
-def html_to_pdf(html: str, *, archive: bool = False) -> bytes:
-    """``planportal.lib.pdf.html_to_pdf``: PDF/A for the approved report (``archive``), else the live PDF."""
-    # TODO(pdfjobs): call with archive= directly once planportal.lib.pdf takes it everywhere.
-    if archive and "archive" in inspect.signature(pdf.html_to_pdf).parameters:
-        return pdf.html_to_pdf(html, archive=True)
-    return pdf.html_to_pdf(html)
-
-
 def render_report_pdf(
     plan: Plan, year: int, *, report: FollowUpReport | None = None, archive: bool = False
 ) -> bytes:
     """The report as the plan stands now, as PDF bytes, in this process (tests and benchmarks;
     the product renders in jobs, ``plans.reports.rendering``)."""
-    return html_to_pdf(render_report_html(report_data(plan, year, report=report)), archive=archive)
+    return pdf.html_to_pdf(render_report_html(report_data(plan, year, report=report)), archive=archive)
 
 
 def _locked_report(plan: Plan, year: int, *, creating: bool = False) -> FollowUpReport | None:

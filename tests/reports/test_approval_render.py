@@ -4,14 +4,16 @@ A PDF that cannot be made undoes the approval, and the report page says so."""
 
 import hashlib
 from datetime import timedelta
+from io import BytesIO
 
+import pikepdf
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import OrmQ
 
 from plans.models import FollowUpReport, ReportComment, ReportRender, ReportRevision, ReportSection
-from plans.reports import live_pdf, rendering, services
+from plans.reports import live_pdf, rendering
 from tests.jobs.queue import queued_jobs
 from tests.reports.conftest import pdf_pages, squeeze
 from tests.reports.jobs import CONFIRM, approve, download, run_jobs
@@ -211,17 +213,13 @@ def test_it_keeps_the_approved_pdf_apart_from_the_live_one(client, world, submit
     assert "Godkänd" in pdf_pages(live.content)[0]
 
 
-def test_it_lays_the_approved_pdf_out_as_an_archive_pdf(world, submitted, monkeypatch):
-    """The approval asks ``planportal.lib.pdf`` for the archival variant; the live PDF does not."""
-    calls = []
-    real = services.html_to_pdf
-
-    def recording(html, *, archive=False):
-        calls.append(archive)
-        return real(html, archive=archive)
-
-    monkeypatch.setattr(services, "html_to_pdf", recording)
-    services.approve_report(plan=world.plan, year=YEAR, user=world.users["approver"])
-    run_jobs()
-    assert report().status == Status.APPROVED
-    assert calls == [True]
+def test_it_stores_the_approved_pdf_as_pdf_a_and_the_live_one_as_pdf_ua(client, world, submitted):
+    approve(world.login(client, "approver"), url(world, "report_approve"))
+    approved = pikepdf.open(BytesIO(client.get(url(world, "report_pdf")).content))
+    live = pikepdf.open(BytesIO(download(client, url(world, "report_pdf_live")).content))
+    with approved.open_metadata() as xmp:
+        assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "B")
+    with live.open_metadata() as xmp:
+        assert not xmp.get("pdfaid:part")
+        assert xmp.get("pdfuaid:part") == "1"
+    assert approved.Root.MarkInfo.Marked and live.Root.MarkInfo.Marked

@@ -2,6 +2,7 @@
 follows the job, one job per state of the plan, a few per person; the job's PDF is then served
 from the cache, and a job that runs twice or after its worker died changes nothing."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,7 +14,6 @@ from playwright.sync_api import expect
 
 from indicators.models import IndicatorValue
 from plans.models import ReportRender, Role
-from plans.reports import data as report_data
 from plans.reports import indicator_blocks, live_pdf, rendering, services
 from tests.conftest import login_in_browser
 from tests.factories import (
@@ -268,7 +268,7 @@ def test_it_answers_404_for_a_render_of_another_plan(client, world):
 
 
 def test_it_draws_each_indicator_chart_once_per_render(world, monkeypatch):
-    """An indicator that follows two goals is shown under both, with the chart drawn once."""
+    """An indicator that follows two goals is shown under both: drawn once, with ids of its own each."""
     indicator = IndicatorFactory(name="Antal utbildade")
     indicator.goals.add(*world.tree.goals)
     for year in (2020, 2021, 2022):
@@ -283,12 +283,15 @@ def test_it_draws_each_indicator_chart_once_per_render(world, monkeypatch):
         return real_chart(*args, **kwargs)
 
     monkeypatch.setattr(indicator_blocks, "indicator_chart", counting_chart)
-    data = report_data.build_report(world.plan, YEAR)
-    html = services.render_report_html(data)
-    shown = [block for section in data.focus_areas for goal in section.goals for block in goal.indicators]
-    assert len(shown) == 2 and shown[0].chart is shown[1].chart
+    html = services.render_report_html(services.report_data(world.plan, YEAR))
     assert drawn == ["Antal utbildade"]
     assert html.count('class="chart"') == 2
+    charts = re.findall(r'<svg[^>]*class="chart".*?</svg>', html, flags=re.S)
+    ids = [set(re.findall(r' id="([^"]+)"', chart)) for chart in charts]
+    assert ids[0] and not ids[0] & ids[1]
+    for chart, chart_ids in zip(charts, ids, strict=True):
+        # Each chart's title and description are named by its own ids.
+        assert set(re.search(r'aria-labelledby="([^"]+)"', chart).group(1).split()) <= chart_ids
 
 
 @pytest.mark.browser

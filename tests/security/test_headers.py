@@ -45,7 +45,9 @@ def test_it_sends_the_headers_on_an_export(client, world):
 
 
 def test_it_sends_the_headers_on_a_pdf(client, world):
-    response = world.login(client, "reader").get(reverse("report_pdf", args=[world.tree.plan.pk, 2022]))
+    from tests.reports.jobs import download
+
+    response = download(world.login(client, "reader"), reverse("report_pdf", args=[world.tree.plan.pk, 2022]))
     assert response["Content-Type"] == "application/pdf"
     assert_locked_down(response)
     assert response["Cache-Control"] == "private, no-store"
