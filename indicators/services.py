@@ -506,3 +506,62 @@ def save_links(
         with history_context(user=user, reason=WEB_REASON):
             save_with_history(current, save_m2m=save_m2m, reason=WEB_REASON)
     return True
+
+
+# --- What changed lately -------------------------------------------------------------------
+
+RECENT_CHANGES = 15
+
+
+@dataclass(frozen=True)
+class Change:
+    when: object
+    who: str
+    reason: str
+    action: str  # "+", "~" or "-", as in the history pages
+    what: str
+    value: Decimal | None
+
+
+def recent_changes(indicator: Indicator, county: County, areas: list[Area]) -> list[Change]:
+    """The latest changes of the county's values, baseline and targets of ``indicator``: who,
+    when, why (e.g. "Kolada-synk", "Ändrad i webben", an import) and what. Three queries.
+    """
+    names = {area.key: area.name for area in areas}
+    in_county = Q(county_id=county.pk)
+    sub_regions = [area.pk for area in areas if area.kind == SUB_REGION]
+    municipalities = [area.pk for area in areas if area.kind == MUNICIPALITY]
+    if sub_regions:
+        in_county |= Q(sub_region_id__in=sub_regions)
+    if municipalities:
+        in_county |= Q(municipality_id__in=municipalities)
+    genders = {"T": "", "K": f" ({_('women')})", "M": f" ({_('men')})"}
+    changes = []
+    for record in (
+        IndicatorValue.history.filter(in_county, indicator_id=indicator.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:RECENT_CHANGES]
+    ):
+        area = names.get(_area_key(record.county_id, record.sub_region_id, record.municipality_id), "")
+        changes.append(_change(record, f"{area} {record.year}{genders.get(record.gender, '')}"))
+    for model, label in ((IndicatorBaseline, _("Baseline")), (IndicatorTarget, _("Target"))):
+        for record in (
+            model.history.filter(indicator_id=indicator.pk, county_id=county.pk)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[:RECENT_CHANGES]
+        ):
+            changes.append(_change(record, f"{label} {record.year}"))
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:RECENT_CHANGES]
+
+
+def _change(record, what: str) -> Change:
+    user = record.history_user
+    return Change(
+        when=record.history_date,
+        who=(user.get_full_name() or user.get_username()) if user else _("the system"),
+        reason=record.history_change_reason or "",
+        action=record.history_type,
+        what=what,
+        value=None if record.history_type == "-" else record.value,
+    )

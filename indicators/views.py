@@ -132,6 +132,7 @@ def indicator_detail(request: HttpRequest, letter_code: str, indicator_id: int) 
             "comparable": [area for area, _cells in table.rows if area.kind != "c"],
             "base_query": base_query,
             "from_kolada": services.any_from_kolada(indicator, county),
+            "changes": services.recent_changes(indicator, county, areas),
             "edit_year": table.years[-1] if table.years else timezone.now().year,
             "admin_url": reverse("admin:indicators_indicator_change", args=[indicator.pk])
             if is_admin(request.user) and indicator.county_id is None
