@@ -38,7 +38,9 @@ NOTE = "/PpNote"  # an SVG's title and description, a link's text, a table's hid
 ALT = "/PpAlt"  # data-alt (or aria-label, alt): a figure's alt text, given by it or by a box round it
 SCOPE = "/PpScope"  # a header cell's scope attribute
 HIDDEN = "/PpHidden"  # aria-hidden="true": drawn, but not content
-PRIVATE = (KEY, TAG, NOTE, ALT, SCOPE, HIDDEN)
+WHOLE = "/PpWhole"  # [MCID, text, …]: lines of a hyphenated word, as they read with the word whole
+PRIVATE = (KEY, TAG, NOTE, ALT, SCOPE, HIDDEN, WHOLE)
+HYPHEN = "\u2010"  # what WeasyPrint adds where it hyphenates a word (hyphenate-character)
 
 SVG = "{http://www.w3.org/2000/svg}"
 _SPACES = re.compile(r"\s+")
@@ -86,6 +88,39 @@ def _notes(html) -> dict:
     return {key: value for key, value in notes.items() if value is not None}
 
 
+def _whole_words(box, tags: dict):
+    """[MCID, text, …] for the lines of ``box`` that a hyphenated word runs across: the line that
+    ends in the hyphen reads as the whole word, the next without the word's end (``/ActualText``).
+
+    ``tags`` maps each text box to its marked content (WeasyPrint's own map, read before its tag
+    builder takes the box's entries out).
+    """
+    import pydyf
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    lines = [
+        (tags[text]["mcid"], text.text)
+        for child in getattr(box, "children", ())
+        for text in (child.children if isinstance(child, LineBox) else [child])
+        if isinstance(text, TextBox) and text in tags
+    ]
+    if not any(text.endswith(HYPHEN) for _, text in lines):
+        return []
+    actual = [text for _, text in lines]
+    for index in range(len(actual)):
+        following = index + 1
+        while actual[index].endswith(HYPHEN) and following < len(actual):
+            end = re.match(r"\S*", actual[following]).group(0)
+            actual[index] = actual[index][: -len(HYPHEN)] + end
+            actual[following] = actual[following][len(end) :].lstrip()
+            following += 1
+    whole = pydyf.Array()
+    for (mcid, text), reads in zip(lines, actual, strict=True):
+        if reads != text:
+            whole += [mcid, pydyf.String(reads)]
+    return whole
+
+
 def note_html_elements() -> None:
     """Make WeasyPrint note on each structure element where it came from (once per process).
 
@@ -101,11 +136,15 @@ def note_html_elements() -> None:
         return
 
     def build_box_tree(box, *args):
-        html = getattr(box, "_box", box).element  # an absolutely placed box is wrapped
+        inner = getattr(box, "_box", box)  # an absolutely placed box is wrapped
+        html = inner.element
+        whole = _whole_words(inner, args[-1])
         for element in original(box, *args):
             if html is not None and KEY[1:] not in element:
                 element[KEY[1:]] = id(html)
                 element.update(_notes(html))
+                if whole:
+                    element[WHOLE[1:]] = whole
             yield element
 
     build_box_tree.planportal = True
@@ -149,6 +188,8 @@ class _Repair:
         # (page index, MCID) of content to mark as a layout artifact rather than pagination.
         self.layout_artifacts: set[tuple[int, int]] = set()
         self.header_ids: list[tuple[str, Dictionary]] = []
+        # (page index, MCID) → the text a line of a hyphenated word reads as.
+        self.actual_texts: dict[tuple[int, int], str] = {}
 
     # -- merging the fragments of one element -------------------------------------------------
 
@@ -256,9 +297,23 @@ class _Repair:
             element.Alt = String(alt or str(element[NOTE]))
         elif role == "/NonStruct" and _html_tag(element) == "nav":
             element.S = Name.Sect
+        if WHOLE in element:
+            self.whole_words(element)
         for kid in _kids(element):
             if _is_element(kid):
                 self.mend(kid, alt)
+
+    def whole_words(self, element: Dictionary) -> None:
+        """The lines of a hyphenated word read as the word whole (each line is a Span of its own)."""
+        notes = list(element[WHOLE])
+        reads = {int(notes[n]): str(notes[n + 1]) for n in range(0, len(notes), 2)}
+        for kid in _kids(element):
+            if _is_element(kid) and _role(kid) == "/Span" and kid.get("/Pg") == element.get("/Pg"):
+                marked = _kids(kid)
+                if len(marked) == 1 and isinstance(marked[0], int) and marked[0] in reads:
+                    kid.ActualText = String(reads[marked[0]])
+                    page = self.page_index[kid.Pg.objgen]
+                    self.actual_texts[page, marked[0]] = reads[marked[0]]
 
     def hide(self, element: Dictionary) -> None:
         """Leave a drawing out of the tree; its content becomes a layout artifact."""
@@ -441,9 +496,13 @@ class _Repair:
 
         def replace(match: re.Match) -> bytes:
             mcid = int(match.group(2))
-            if mcid in owned:
-                return match.group(0)
-            return _LAYOUT if (index, mcid) in self.layout_artifacts else _PAGINATION
+            if mcid not in owned:
+                return _LAYOUT if (index, mcid) in self.layout_artifacts else _PAGINATION
+            if (index, mcid) in self.actual_texts:
+                # In the content too, for text extraction that reads no structure (pdftotext).
+                text = self.actual_texts[index, mcid].encode("utf-16-be").hex().upper()
+                return b"/%s <</MCID %d /ActualText <FEFF%s>>> BDC" % (match.group(1), mcid, text.encode())
+            return match.group(0)
 
         contents = page.obj.get("/Contents")
         streams = list(contents) if isinstance(contents, Array) else [contents] if contents else []
