@@ -39,7 +39,9 @@ ALT = "/PpAlt"  # data-alt (or aria-label, alt): a figure's alt text, given by i
 SCOPE = "/PpScope"  # a header cell's scope attribute
 HIDDEN = "/PpHidden"  # aria-hidden="true": drawn, but not content
 WHOLE = "/PpWhole"  # [MCID, text, …]: lines of a hyphenated word, as they read with the word whole
-PRIVATE = (KEY, TAG, NOTE, ALT, SCOPE, HIDDEN, WHOLE)
+WHOLE_TEXT = "/PpWholeText"  # all of an element's text with its hyphenated words whole
+WHOLE_LINES = "/PpWholeLines"  # [first MCID, last MCID, text, …]: the lines a word runs across, whole
+PRIVATE = (KEY, TAG, NOTE, ALT, SCOPE, HIDDEN, WHOLE, WHOLE_TEXT, WHOLE_LINES)
 HYPHEN = "\u2010"  # what WeasyPrint adds where it hyphenates a word (hyphenate-character)
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -89,8 +91,9 @@ def _notes(html) -> dict:
 
 
 def _whole_words(box, tags: dict):
-    """[MCID, text, …] for the lines of ``box`` that a hyphenated word runs across: the line that
-    ends in the hyphen reads as the whole word, the next without the word's end (``/ActualText``).
+    """``box``'s text with its hyphenated words whole (``/ActualText``), as [MCID, text, …] for
+    the lines a word runs across (the line that ends in the hyphen reads as the whole word, the
+    next without the word's end), and as one text when the box holds nothing but lines of text.
 
     ``tags`` maps each text box to its marked content (WeasyPrint's own map, read before its tag
     builder takes the box's entries out).
@@ -105,8 +108,13 @@ def _whole_words(box, tags: dict):
         if isinstance(text, TextBox) and text in tags
     ]
     if not any(text.endswith(HYPHEN) for _, text in lines):
-        return []
+        return None, None, None
+    only_text = all(
+        isinstance(child, LineBox) and all(isinstance(text, TextBox) for text in child.children)
+        for child in box.children
+    )
     actual = [text for _, text in lines]
+    whole_lines = pydyf.Array()
     for index in range(len(actual)):
         following = index + 1
         while actual[index].endswith(HYPHEN) and following < len(actual):
@@ -114,11 +122,15 @@ def _whole_words(box, tags: dict):
             actual[index] = actual[index][: -len(HYPHEN)] + end
             actual[following] = actual[following][len(end) :].lstrip()
             following += 1
+        if following > index + 1:
+            text = " ".join(line for line in actual[index:following] if line)
+            whole_lines += [lines[index][0], lines[following - 1][0], pydyf.String(text)]
     whole = pydyf.Array()
     for (mcid, text), reads in zip(lines, actual, strict=True):
         if reads != text:
             whole += [mcid, pydyf.String(reads)]
-    return whole
+    whole_text = pydyf.String(" ".join(line for line in actual if line)) if only_text else None
+    return whole, whole_text, whole_lines
 
 
 def note_html_elements() -> None:
@@ -138,13 +150,17 @@ def note_html_elements() -> None:
     def build_box_tree(box, *args):
         inner = getattr(box, "_box", box)  # an absolutely placed box is wrapped
         html = inner.element
-        whole = _whole_words(inner, args[-1])
+        whole, whole_text, whole_lines = _whole_words(inner, args[-1])
         for element in original(box, *args):
             if html is not None and KEY[1:] not in element:
                 element[KEY[1:]] = id(html)
                 element.update(_notes(html))
                 if whole:
                     element[WHOLE[1:]] = whole
+                if whole_text:
+                    element[WHOLE_TEXT[1:]] = whole_text
+                elif whole_lines:
+                    element[WHOLE_LINES[1:]] = whole_lines
             yield element
 
     build_box_tree.planportal = True
@@ -304,16 +320,52 @@ class _Repair:
                 self.mend(kid, alt)
 
     def whole_words(self, element: Dictionary) -> None:
-        """The lines of a hyphenated word read as the word whole (each line is a Span of its own)."""
+        """A hyphenated word reads whole: the element's text, or else each line's (each line is a
+        Span of its own), as /ActualText; and each line's in the content, for text extraction."""
         notes = list(element[WHOLE])
         reads = {int(notes[n]): str(notes[n + 1]) for n in range(0, len(notes), 2)}
+        if WHOLE_TEXT in element:
+            element.ActualText = String(str(element[WHOLE_TEXT]))
         for kid in _kids(element):
             if _is_element(kid) and _role(kid) == "/Span" and kid.get("/Pg") == element.get("/Pg"):
                 marked = _kids(kid)
                 if len(marked) == 1 and isinstance(marked[0], int) and marked[0] in reads:
-                    kid.ActualText = String(reads[marked[0]])
                     page = self.page_index[kid.Pg.objgen]
                     self.actual_texts[page, marked[0]] = reads[marked[0]]
+        if WHOLE_LINES in element:
+            self.group_lines(element)
+
+    def group_lines(self, element: Dictionary) -> None:
+        """The lines a hyphenated word runs across, as one Span whose /ActualText has the word whole
+        (where the element holds more than text, so that its own /ActualText would hide that)."""
+        notes = list(element[WHOLE_LINES])
+        groups = {int(notes[n]): (int(notes[n + 1]), str(notes[n + 2])) for n in range(0, len(notes), 3)}
+
+        def mcid(kid) -> int | None:
+            if _is_element(kid) and _role(kid) == "/Span" and kid.get("/Pg") == element.get("/Pg"):
+                marked = _kids(kid)
+                if len(marked) == 1 and isinstance(marked[0], int):
+                    return marked[0]
+            return None
+
+        kids, grouping = [], None
+        for kid in _kids(element):
+            number = mcid(kid)
+            if grouping is None and number in groups:
+                last, text = groups[number]
+                grouping = self.pdf.make_indirect(
+                    Dictionary(Type=Name.StructElem, S=Name.Span, P=element, Pg=element.Pg, K=Array())
+                )
+                grouping.ActualText = String(text)
+                kids.append(grouping)
+            if grouping is not None:
+                kid.P = grouping
+                grouping.K.append(kid)
+                if number == last:
+                    grouping = None
+                continue
+            kids.append(kid)
+        self.set_kids(element, kids)
 
     def hide(self, element: Dictionary) -> None:
         """Leave a drawing out of the tree; its content becomes a layout artifact."""

@@ -165,10 +165,11 @@ def test_running_heads_and_footers_are_artifacts_not_content(reports, name):
     checked = outloud.Document(str(report.path))
     for index in range(1, len(report.pages)):
         lines = checked.content(index).lines
-        footer = [line for line in lines if re.search(rf"Sida {index + 1} av \d+", line.text)]
+        # The foot: "Norrbottens län · Årsuppföljning 2022 · Utkast   Sida 3 av 20"; the head: the chapter.
+        foot = rf"Årsuppföljning 2022 · .*Sida {index + 1} av \d+"
+        footer = [line for line in lines if re.search(foot, line.text)]
         assert footer and all(line.artifact_share == 1.0 for line in footer), index
-        header = [line for line in lines if "Årsuppföljning 2022" in line.text and line.artifact_share == 1.0]
-        assert header, index
+        assert lines[0].artifact_share == 1.0, (index, lines[0].text)
         assert any(line.tagged_share == 1.0 for line in lines), index
     # Everything painted is in the tree or an artifact; the tree's map of content covers it all.
     for finding in outloud.check(str(report.path), only={"TAG-001", "PAG-001"}).findings:
@@ -233,11 +234,11 @@ def test_words_read_back_whole_and_activity_titles_read_in_one_piece(reports, na
     pdftotext = ["pdftotext", str(report.path), "-"]
     text = subprocess.run(pdftotext, capture_output=True, text=True, check=True).stdout
     assert "\u2010" not in text and "\u00ad" not in text
-    hyphenated = [t for t in elements(report.pdf, "/Span") if "/ActualText" in t]
-    assert all("\u2010" not in str(span.ActualText) for span in hyphenated)
+    hyphenated = [element for element in elements(report.pdf) if "/ActualText" in element]
+    assert all("\u2010" not in str(element.ActualText) for element in hyphenated)
     source = set(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", report.html)))
-    for span in hyphenated:
-        assert set(re.findall(r"\w+", str(span.ActualText))) <= source, str(span.ActualText)
+    for element in hyphenated:
+        assert set(re.findall(r"\w+", str(element.ActualText))) <= source, str(element.ActualText)
     # A title's text with nothing else in it, in pdftotext's and pypdf's reading: its cell is not
     # interleaved with its neighbour's.
     for reading in (text, "\n".join(report.pages)):
@@ -256,6 +257,12 @@ def test_the_pdf_ua_checkers_find_no_error(reports, name):
     result = outloud.check(path, layers={"conformance"})
     assert result.error is None
     assert [f"{f.rule} p.{f.page}: {f.message}" for f in result.findings if f.severity == "error"] == []
+    # Its semantic layer guesses too; one guess is wrong here: a table of row headers and one column
+    # of data (abbreviations; a single activity) has more header cells than data cells, which it
+    # takes for header rows shredded line by line (TBL-010).
+    semantic = outloud.check(path, layers={"semantic"})
+    errors = [f"{f.rule} p.{f.page}: {f.message}" for f in semantic.findings if f.severity == "error"]
+    assert [error for error in errors if not error.startswith("TBL-010")] == []
 
 
 # The repairs one by one, on a document small enough to see whole.
@@ -308,9 +315,10 @@ def test_header_cells_name_their_scope_and_cells_their_headers(small):
 
 
 def test_a_word_too_wide_for_its_column_reads_whole(small):
-    spans = [span for span in elements(small, "/Span") if "/ActualText" in span]
-    assert str(spans[0].ActualText) == "Kompetensutvecklingsinsatser"
-    assert {str(span.ActualText) for span in spans[1:]} <= {"", "saknas"}
+    whole = [element for element in elements(small) if "/ActualText" in element]
+    assert [(element.S, str(element.ActualText)) for element in whole] == [
+        (Name.TD, "Kompetensutvecklingsinsatser saknas")
+    ]
 
 
 def test_a_hidden_drawing_is_left_out_and_the_private_notes_are_gone(small):
