@@ -11,14 +11,13 @@ checker cannot confirm; 2b with valid tags claims no more than it keeps). WeasyP
 tagging falls short in places that ``pdf_structure.repair`` mends after writing.
 
 Layout and writing are separate steps so that the benchmark can time them apart.
-WeasyPrint is imported on first use: it is slow to import and most requests never need it.
+WeasyPrint (and pikepdf, in ``pdf_structure``) are imported on first use: they are slow to import
+and most requests never need them.
 """
 
 import gc
 import logging
 from typing import TYPE_CHECKING
-
-from planportal.lib import pdf_structure
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -33,6 +32,8 @@ def _weasyprint():
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
+
+    from planportal.lib import pdf_structure
 
     pdf_structure.note_html_elements()
     return weasyprint, FontConfiguration
@@ -51,9 +52,12 @@ def write(document: "Document", *, archive: bool = False) -> bytes:
     Title, author and language come from the HTML's ``<title>``, ``<meta name="author">``
     and ``<html lang>``; they go into the XMP metadata too.
     """
+    from planportal.lib import pdf_structure
+
+    pdf_structure.note_html_elements()
     variant = ARCHIVE_VARIANT if archive else LIVE_VARIANT
     content = document.write_pdf(pdf_variant=variant, pdf_tags=True)
-    return pdf_structure.repair(content, archive=archive)
+    return pdf_structure.repair(content)
 
 
 def html_to_pdf(html: str, *, archive: bool = False) -> bytes:

@@ -24,12 +24,16 @@ WeasyPrint tags (``note_html_elements``, a wrapper round its tag builder) under 
 that ``repair`` reads and removes.
 """
 
+import logging
 import re
 from collections import defaultdict
 from io import BytesIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
+
+# pikepdf says at INFO that it has started; our INFO log is for what people do.
+logging.getLogger("pikepdf").setLevel(logging.WARNING)
 
 # Private keys that the tagging wrapper writes and ``repair`` removes.
 KEY = "/PpKey"  # the HTML element a structure element came from (an int, unique per render)
@@ -596,7 +600,7 @@ def _drop_private_keys(pdf: pikepdf.Pdf, root: Dictionary) -> None:
                 del element[key]
 
 
-def repair(content: bytes, *, archive: bool = False) -> bytes:
+def repair(content: bytes) -> bytes:
     """``content`` (a PDF WeasyPrint wrote with tags) with its structure mended, as bytes."""
     with pikepdf.open(BytesIO(content)) as pdf:
         root = pdf.Root.get("/StructTreeRoot")
