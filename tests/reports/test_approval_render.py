@@ -67,6 +67,8 @@ def test_it_freezes_the_report_and_queues_its_pdf_without_rendering(client, worl
 
     page = client.get(url(world, "report_detail")).content.decode()
     assert "Godkänns" in page
+    # Who approved and when, already while the PDF is made.
+    assert "<dt>Godkänd</dt>" in page
     assert "Rapporten godkänns: dess PDF skapas …" in page
     assert reverse("report_pdf_status", args=[world.plan.pk, YEAR, pdf_render.pk]) in page
     assert "Godkänn och spara PDF" not in page

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from django.utils import timezone
 from django_q.models import OrmQ
@@ -306,6 +307,8 @@ def test_it_turns_the_waiting_page_into_a_link_once_the_job_ran(page, live_serve
     page.goto(f"{live_server.url}/planer/{tree.plan.pk}/uppfoljning/{YEAR}/pdf/")
     expect(page.get_by_role("status").filter(has_text="PDF:en skapas")).to_be_visible()
     expect(page.get_by_role("link", name="Kontrollera om PDF:en är klar")).to_be_visible()
+    accessibility = Axe().run(page)
+    assert accessibility.violations_count == 0, accessibility.generate_report()
 
     run_queued_jobs()
     link = page.get_by_role("link", name="Öppna PDF:en")
