@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Q, Sum
 
-from activities.models import Activity, ActivityFollowUp
+from activities.models import Activity, ActivityFollowUp, Status
 from indicators.models import Indicator, IndicatorValue
 from indicators.progress import SYMBOLS, Judgement, Progress, county_progress, summarise
 from plans.models import FundingAllocation, Goal, Plan, PriorityArea
@@ -32,9 +32,22 @@ ZERO = Decimal(0)
 SHOWN_ACTIVITIES = 40
 
 
+@dataclass(frozen=True)
+class ActivityFacts:
+    """The few fields of an activity the page shows: read as tuples, not models (a plan may hold 3 000)."""
+
+    pk: int
+    title: str
+    status: str
+    budget: Decimal | None
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label) if self.status in Status.values else self.status
+
+
 @dataclass
 class ActivityLine:
-    activity: Activity
+    activity: ActivityFacts
     spent: Decimal | None
     outputs: list[Indicator] = field(default_factory=list)
     # The line as the page shows it, rendered once however many goals it serves (``analysis.views``).
@@ -203,10 +216,10 @@ def build_plan_logic(plan: Plan, today: datetime.date | None = None) -> PlanLogi
             "focus_area__number", "target_group", "position", "code"
         )
     )
-    ordered = plan.activities.only("id", "title", "status", "budget", "plan_id", "position").order_by(
-        "priority_area__position", "position", "id"
+    ordered = plan.activities.order_by("priority_area__position", "position", "id").values_list(
+        "id", "title", "status", "budget"
     )
-    activities = {activity.pk: activity for activity in ordered}
+    activities = {row[0]: ActivityFacts(*row) for row in ordered}
     goal_links = list(
         Activity.goals.through.objects.filter(activity__plan=plan)
         .order_by()
