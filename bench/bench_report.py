@@ -280,9 +280,9 @@ def run() -> str:
         "### The PDF link",
         "",
         f"GET of the report's PDF link by a logged-in person, median of {REQUESTS} requests each "
-        "(Django's test client, in process). Before, the first request of an unchanged plan's PDF rendered "
-        f"it inside the request: about {median['total']:.0f} s here, longer than common proxy timeouts. Now "
-        "the request queues a job and answers with a page that polls it:",
+        "(Django's test client, in process). Before, the first request after any change to the plan rendered "
+        f"the PDF inside the request: about {median['total']:.0f} s here, longer than common proxy timeouts. "
+        "Now the request queues a job and answers with a page that polls it:",
         "",
         "| request | median | queries | answer |",
         "|---|---:|---:|---|",
