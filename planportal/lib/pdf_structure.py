@@ -218,6 +218,9 @@ class _Repair:
 
     def absorb(self, first: Dictionary, later: Dictionary) -> None:
         """Move ``later``'s kids (a fragment of the same element on a later page) into ``first``."""
+        for fragment in (first, later):
+            if WHOLE in fragment:
+                self.whole_words(fragment, fragment_only=True)
         kids = _kids(first)
         page = later.get("/Pg")
         for kid in _kids(later):
@@ -323,21 +326,36 @@ class _Repair:
             if _is_element(kid):
                 self.mend(kid, alt)
 
-    def whole_words(self, element: Dictionary) -> None:
+    def whole_words(self, element: Dictionary, *, fragment_only: bool = False) -> None:
         """A hyphenated word reads whole: the element's text, or else each line's (each line is a
-        Span of its own), as /ActualText; and each line's in the content, for text extraction."""
+        Span of its own), as /ActualText; and each line's in the content, for text extraction.
+
+        ``fragment_only``: the element is one page's fragment, about to be joined to another;
+        its text goes on a Span round what it holds now, not on the element.
+        """
         notes = list(element[WHOLE])
         reads = {int(notes[n]): str(notes[n + 1]) for n in range(0, len(notes), 2)}
-        if WHOLE_TEXT in element:
-            element.ActualText = String(str(element[WHOLE_TEXT]))
         for kid in _kids(element):
             if _is_element(kid) and _role(kid) == "/Span" and kid.get("/Pg") == element.get("/Pg"):
                 marked = _kids(kid)
                 if len(marked) == 1 and isinstance(marked[0], int) and marked[0] in reads:
                     page = self.page_index[kid.Pg.objgen]
                     self.actual_texts[page, marked[0]] = reads[marked[0]]
-        if WHOLE_LINES in element:
+        if WHOLE_TEXT in element and fragment_only:
+            group = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Span, P=element))
+            group.Pg, group.K = element.Pg, Array(_kids(element))
+            group.ActualText = String(str(element[WHOLE_TEXT]))
+            for kid in _kids(group):
+                if _is_element(kid):
+                    kid.P = group
+            self.set_kids(element, [group])
+        elif WHOLE_TEXT in element:
+            element.ActualText = String(str(element[WHOLE_TEXT]))
+        elif WHOLE_LINES in element:
             self.group_lines(element)
+        for key in (WHOLE, WHOLE_TEXT, WHOLE_LINES):
+            if key in element:
+                del element[key]
 
     def group_lines(self, element: Dictionary) -> None:
         """The lines a hyphenated word runs across, as one Span whose /ActualText has the word whole
