@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from weasyprint import Document
 
+logger = logging.getLogger(__name__)
+
 LIVE_VARIANT = "pdf/ua-1"
 ARCHIVE_VARIANT = "pdf/a-2b"
 
@@ -57,7 +59,12 @@ def write(document: "Document", *, archive: bool = False) -> bytes:
     pdf_structure.note_html_elements()
     variant = ARCHIVE_VARIANT if archive else LIVE_VARIANT
     content = document.write_pdf(pdf_variant=variant, pdf_tags=True)
-    return pdf_structure.repair(content)
+    try:
+        return pdf_structure.repair(content)
+    except Exception:
+        # WeasyPrint's own tagging is still a tagged PDF: better that than no report.
+        logger.exception("The PDF's structure could not be mended; it is served as WeasyPrint wrote it")
+        return content
 
 
 def html_to_pdf(html: str, *, archive: bool = False) -> bytes:

@@ -327,3 +327,16 @@ def test_a_hidden_drawing_is_left_out_and_the_private_notes_are_gone(small):
         assert not [key for key in element if key.startswith("/Pp")]
     items = elements(small, "/LI")
     assert [[k.S for k in kids(item)] for item in items] == [[Name.Lbl, Name.LBody]] * 2
+
+
+def test_a_pdf_whose_structure_cannot_be_mended_is_still_served_tagged(monkeypatch, caplog):
+    from planportal.lib import pdf_structure
+
+    def broken(content: bytes) -> bytes:
+        raise ValueError("a structure this module does not know")
+
+    monkeypatch.setattr(pdf_structure, "repair", broken)
+    html = '<html lang="sv"><head><title>Prov</title></head><body><p>Hej</p></body></html>'
+    content = pdf.html_to_pdf(html)
+    assert pikepdf.open(BytesIO(content)).Root.MarkInfo.Marked is True
+    assert "could not be mended" in caplog.text
