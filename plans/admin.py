@@ -16,6 +16,7 @@ from plans.models import (
     Plan,
     PriorityArea,
     ReportComment,
+    ReportRender,
     ReportRevision,
     ReportSection,
     SubRegion,
@@ -174,6 +175,38 @@ class ReportRevisionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ReportRender)
+class ReportRenderAdmin(admin.ModelAdmin):
+    """The PDFs made by jobs: staff see here why a render failed. Written by the jobs only."""
+
+    list_display = ["plan", "year", "kind", "state", "requested_by", "created_at", "finished_at", "attempts"]
+    list_filter = ["kind", "state", "plan__county"]
+    search_fields = ["plan__title", "error", "html_sha256"]
+    list_select_related = ["plan", "requested_by"]
+    exclude = ["html"]
+    readonly_fields = [
+        "kind",
+        "plan",
+        "year",
+        "report",
+        "fingerprint",
+        "html_sha256",
+        "state",
+        "requested_by",
+        "error",
+        "attempts",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
 
