@@ -246,7 +246,7 @@ def test_words_read_back_whole_and_activity_titles_read_in_one_piece(reports, na
                 assert squeeze(title) in flat, title
 
 
-@pytest.mark.parametrize("name", LIVE)
+@pytest.mark.parametrize("name", ALL)
 def test_the_pdf_ua_checkers_find_no_error(reports, name):
     path = str(reports[name].path)
     found = pdfua.validate(path)
@@ -254,7 +254,10 @@ def test_the_pdf_ua_checkers_find_no_error(reports, name):
     assert not errors
     result = outloud.check(path, layers={"conformance"})
     assert result.error is None
-    assert [f"{f.rule} p.{f.page}: {f.message}" for f in result.findings if f.severity == "error"] == []
+    errors = [f"{f.rule} p.{f.page}: {f.message}" for f in result.findings if f.severity == "error"]
+    # The archive has the same tags but does not say it is PDF/UA: pikepdf's PDF/A check allows
+    # no pdfuaid:part in a PDF/A-2b file's XMP (DOC-012).
+    assert [error for error in errors if not (name == "archive" and error.startswith("DOC-012"))] == []
     # Its semantic layer guesses too; one guess is wrong here: a table of row headers and one column
     # of data (abbreviations; a single activity) has more header cells than data cells, which it
     # takes for header rows shredded line by line (TBL-010).
