@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "indicators",
     "rounds",
     "analysis",
+    "publication",
 ]
 
 MIDDLEWARE = [
