@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rounds",
     "analysis",
     "publication",
+    "accessibility",
 ]
 
 MIDDLEWARE = [
