@@ -149,7 +149,7 @@ def test_it_saves_the_baseline_and_targets(client, setup):
         )
     )
     assert targets == {2024: Decimal("72"), 2025: Decimal("75")}
-    assert IndicatorTarget.objects.get(county=setup.world.other_county).value == Decimal("99")
+    assert IndicatorTarget.objects.get(county=setup.world.other_county).value == Decimal("98765")
     assert baseline.history.order_by("-history_id").first().history_change_reason == WEB_REASON
 
 

@@ -44,7 +44,7 @@ def build(*, years: int = 3) -> IndicatorWorld:
     add_values(national, world, lulea=lulea, pitea=pitea, sub_region=sub_region, gavle=gavle, years=years)
     IndicatorBaseline.objects.create(indicator=national, county=county, year=2018, value=Decimal("50"))
     IndicatorTarget.objects.create(indicator=national, county=county, year=2025, value=Decimal("70"))
-    IndicatorTarget.objects.create(indicator=national, county=other, year=2025, value=Decimal("99"))
+    IndicatorTarget.objects.create(indicator=national, county=other, year=2025, value=Decimal("98765"))
     return IndicatorWorld(world, national, own, others_own, lulea, pitea, sub_region, gavle)
 
 

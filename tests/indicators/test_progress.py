@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from indicators.models import Gender, Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue
 from indicators.progress import Judgement, Trend, county_progress, judge, summarise
@@ -67,7 +68,8 @@ def test_it_takes_the_direction_from_baseline_and_target_when_the_indicator_has_
 )
 def test_it_says_what_is_missing(kwargs, missing):
     arguments = {"values": [(2021, 70)], **kwargs}
-    progress = rising(**arguments)
+    with translation.override("en"):
+        progress = rising(**arguments)
     assert progress.judgement == Judgement.NO_DATA
     assert progress.missing == missing
 
@@ -117,7 +119,7 @@ def test_it_judges_the_county_from_its_own_rows_in_three_queries(django_assert_n
     IndicatorValue.objects.create(indicator=first, county=other, year=2023, value=10)
     IndicatorBaseline.objects.create(indicator=second, county=other, year=2018, value=50)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(3), translation.override("en"):
         progress = county_progress(county.pk, indicators)
 
     assert progress[first.pk].judgement == Judgement.ON_TRACK
