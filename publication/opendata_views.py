@@ -16,7 +16,7 @@ from functools import wraps
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max, Min, OuterRef, Subquery
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -166,7 +166,14 @@ def _listing() -> _Listing:
     )
     # Publishing, unpublishing and replacing all change the catalogue.
     changed = PlanPublication.objects.aggregate(
-        changed=Max(Greatest("published_at", "unpublished_at", "replaced_at"))
+        # Coalesced: SQLite's (and MySQL's) GREATEST is NULL when any of its arguments is.
+        changed=Max(
+            Greatest(
+                "published_at",
+                Coalesce("unpublished_at", "published_at"),
+                Coalesce("replaced_at", "published_at"),
+            )
+        )
     )["changed"]
     return _Listing(rows=rows, changed=changed)
 
