@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("indicators.kolada_urls")),
     path("", include("analysis.urls")),
     path("", include("accessibility.urls")),
+    path("", include("publication.urls")),
     path("", include("rounds.urls")),
     path("", include("rounds.spreadsheet_urls")),
     path("", include("rounds.reminder_urls")),
