@@ -10,12 +10,12 @@ costs one query and never reads the snapshot.
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -30,7 +30,6 @@ from publication.opendata import FILES, FORMAT, Published, licence_url, write_fi
 
 # Shared caches may keep the files for five minutes; after that they revalidate (a 304 when unchanged).
 CACHE_CONTROL = "public, max-age=300"
-CATALOGUE_CACHE_CONTROL = "public, max-age=300"
 
 
 def public_data(view: Callable) -> Callable:
@@ -125,18 +124,52 @@ def plan_file(request: HttpRequest, county: str, slug: str, name: str) -> HttpRe
 
 # --- The catalogue ------------------------------------------------------------------------------
 
+# Bump when the catalogue changes shape, so that no kept catalogue of the old shape is served.
+CATALOGUE_FORMAT = "planportal.dcat/1"
+CATALOGUE_WRITERS = {
+    "rdf": (dcat.catalogue_rdfxml, "application/rdf+xml; charset=utf-8"),
+    "jsonld": (dcat.catalogue_jsonld_bytes, "application/ld+json"),
+}
 
-@dataclass(frozen=True)
-class _Listing:
-    rows: list[dict]
-    changed: datetime | None
+
+def catalogue_state() -> tuple[str, datetime | None]:
+    """A digest of everything the catalogue says, and when it last changed: one aggregate over the
+    publications' rows, never their snapshots.
+
+    Publishing adds a row (and replaces the one before it), unpublishing and replacing set a
+    date on a row: each changes the number of rows, the newest id or the latest date. The rest
+    of what the catalogue says is frozen in the rows (the snapshot's title and county) or comes
+    from the settings, which are part of the digest too.
+    """
+    state = PlanPublication.objects.aggregate(
+        rows=Count("pk"),
+        newest=Max("pk"),
+        # Coalesced: SQLite's (and MySQL's) GREATEST is NULL when any of its arguments is.
+        changed=Max(
+            Greatest(
+                "published_at",
+                Coalesce("unpublished_at", "published_at"),
+                Coalesce("replaced_at", "published_at"),
+            )
+        ),
+    )
+    parts = [
+        CATALOGUE_FORMAT,
+        settings.SITE_URL,
+        dcat.contact_email(),
+        dcat.catalogue_publisher("").name,
+        state["rows"],
+        state["newest"],
+        state["changed"].isoformat() if state["changed"] else "",
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest(), state["changed"]
 
 
-def _listing() -> _Listing:
-    """The live publications with what the catalogue says of them: one query, plus one for the date.
+def _listing() -> list[dict]:
+    """The live publications with what the catalogue says of them, in one query.
 
-    The plan's title and period are read from the snapshot in the database (JSON keys), so the
-    snapshots themselves are never loaded.
+    The plan's title and period and the county's names are read from the snapshot in the
+    database (JSON keys): frozen as published, and the snapshots themselves are never loaded.
     """
     first_published = (
         PlanPublication.objects.filter(plan_id=OuterRef("plan_id"))
@@ -145,7 +178,7 @@ def _listing() -> _Listing:
         .annotate(first=Min("published_at"))
         .values("first")
     )
-    rows = list(
+    return list(
         PlanPublication.objects.live()
         .order_by("county__code", "slug")
         .annotate(first_published=Subquery(first_published))
@@ -154,40 +187,34 @@ def _listing() -> _Listing:
             "licence",
             "published_at",
             "first_published",
-            "county__code",
             "county__letter_code",
-            "county__name",
-            "county__region_name",
+            "snapshot__county__code",
+            "snapshot__county__name",
+            "snapshot__county__region_name",
             "snapshot__plan__title",
             "snapshot__plan__description",
             "snapshot__plan__start_year",
             "snapshot__plan__end_year",
         )
     )
-    # Publishing, unpublishing and replacing all change the catalogue.
-    changed = PlanPublication.objects.aggregate(
-        # Coalesced: SQLite's (and MySQL's) GREATEST is NULL when any of its arguments is.
-        changed=Max(
-            Greatest(
-                "published_at",
-                Coalesce("unpublished_at", "published_at"),
-                Coalesce("replaced_at", "published_at"),
-            )
-        )
-    )["changed"]
-    return _Listing(rows=rows, changed=changed)
+
+
+def _text(value) -> str:
+    """A text read from the snapshot by key: SQLite's JSON_EXTRACT gives "25" back as the number 25."""
+    return "" if value is None else str(value)
 
 
 def _dataset(row: dict) -> dcat.Dataset:
     letter, slug = row["county__letter_code"], row["slug"]
     page = dcat.site_url(public_plan_url(letter, slug))
     county_page = dcat.site_url(reverse("public_county", args=[letter]))
-    region = row["county__region_name"] or row["county__name"]
+    county = _text(row["snapshot__county__name"]) or letter
+    region = _text(row["snapshot__county__region_name"]) or county
     licence = dcat.licence_for_catalogue(row["licence"])
-    title = row["snapshot__plan__title"] or ""
     start, end = row["snapshot__plan__start_year"], row["snapshot__plan__end_year"]
-    description = (row["snapshot__plan__description"] or "").strip() or (
-        f"{region}s handlingsplan för psykisk hälsa {start}–{end}: mål, aktiviteter och indikatorer."
+    description = _text(row["snapshot__plan__description"]).strip() or (
+        f"Handlingsplan för psykisk hälsa i {county} {start}–{end}: mål, aktiviteter och indikatorer "
+        "med länets värden, utgångslägen och målvärden."
     )
     distributions = [
         dcat.Distribution(
@@ -204,31 +231,27 @@ def _dataset(row: dict) -> dcat.Dataset:
     ]
     return dcat.Dataset(
         uri=page + "#datamangd",
-        title=title,
+        title=_text(row["snapshot__plan__title"]),
         description=description,
         publisher=dcat.Agent(uri=county_page + "#utgivare", name=region, kind=dcat.REGIONAL_AUTHORITY),
         contact=dcat.Contact(
-            uri=county_page + "#kontakt",
-            name=region,
-            url=county_page,
-            email=dcat.contact_email(),
+            uri=county_page + "#kontakt", name=region, url=county_page, email=dcat.contact_email()
         ),
         landing_page=page,
-        spatial=dcat.county_location(row["county__code"], county_page + "#lan"),
-        spatial_label=row["county__name"],
+        spatial=dcat.county_location(_text(row["snapshot__county__code"]).zfill(2), county_page + "#lan"),
+        spatial_label=county,
         issued=row["first_published"] or row["published_at"],
         modified=row["published_at"],
         start_year=start,
         end_year=end,
-        keywords=["psykisk hälsa", "suicidprevention", "handlingsplan", row["county__name"]],
+        keywords=["psykisk hälsa", "suicidprevention", "handlingsplan", county],
         distributions=distributions,
     )
 
 
-def build_catalogue() -> tuple[dcat.Catalogue, datetime | None]:
-    listing = _listing()
+def build_catalogue(changed: datetime | None) -> dcat.Catalogue:
     home = dcat.site_url(reverse("public_start"))
-    catalogue = dcat.Catalogue(
+    return dcat.Catalogue(
         uri=dcat.site_url(reverse("opendata_catalogue_rdf")),
         title="Planportalen – länens handlingsplaner för psykisk hälsa",
         description=(
@@ -242,38 +265,36 @@ def build_catalogue() -> tuple[dcat.Catalogue, datetime | None]:
         ),
         publisher=dcat.catalogue_publisher(home),
         homepage=home,
-        modified=listing.changed,
-        datasets=[_dataset(row) for row in listing.rows],
+        modified=changed,
+        datasets=[_dataset(row) for row in _listing()],
     )
-    return catalogue, listing.changed
 
 
-def _catalogue_response(request: HttpRequest, content: bytes, content_type: str, changed) -> HttpResponse:
-    etag = f'"{hashlib.sha256(content).hexdigest()}"'
+def _catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The catalogue as ``fmt``: written once per change of the publications and kept."""
+    digest, changed = catalogue_state()
+    etag = f'"{digest}-{fmt}"'
     not_modified = _conditional(request, etag=etag, last_modified=changed)
     if not_modified is not None:
         return not_modified
+    write, content_type = CATALOGUE_WRITERS[fmt]
+    content = filecache.read("opendata", "katalog", digest, f".{fmt}")
+    if content is None:
+        content = write(build_catalogue(changed))
+        filecache.store("opendata", "katalog", digest, f".{fmt}", content)
     response = HttpResponse(content, content_type=content_type)
-    response = _headers(response, etag=etag, last_modified=changed)
-    response["Cache-Control"] = CATALOGUE_CACHE_CONTROL
-    return response
+    return _headers(response, etag=etag, last_modified=changed)
 
 
 @require_safe
 @public_data
 def catalogue_rdf(request: HttpRequest) -> HttpResponse:
     """The catalogue in RDF/XML, the format Sweden's data portal harvests."""
-    catalogue, changed = build_catalogue()
-    return _catalogue_response(
-        request, dcat.catalogue_rdfxml(catalogue), "application/rdf+xml; charset=utf-8", changed
-    )
+    return _catalogue(request, "rdf")
 
 
 @require_safe
 @public_data
 def catalogue_jsonld(request: HttpRequest) -> HttpResponse:
     """The same catalogue as JSON-LD."""
-    catalogue, changed = build_catalogue()
-    return _catalogue_response(
-        request, dcat.catalogue_jsonld_bytes(catalogue), "application/ld+json", changed
-    )
+    return _catalogue(request, "jsonld")
