@@ -346,7 +346,29 @@ def create_demo_users() -> list[str]:
             names.append(username)
         # The round the demo contributors answer needs them (and the coordinator who opened it).
         create_demo_round()
+    publish_demo_plan()
     return names
+
+
+def publish_demo_plan() -> None:
+    """Publish Norrbotten's adopted plan and its approved reports, so that /publikt/ has content
+    (once: a rebuild that finds it published leaves it)."""
+    from publication.models import DEFAULT_INTERNAL_FIELDS, Licence, PlanPublication
+    from publication.services import publish_plan, publish_report
+
+    plan = (
+        Plan.objects.filter(county__letter_code="BD", status=Plan.Status.ADOPTED)
+        .order_by("start_year")
+        .first()
+    )
+    if plan is None or PlanPublication.objects.filter(plan=plan).exists():
+        return
+    coordinator = get_user_model().objects.filter(username="samordnare").first()
+    publish_plan(plan=plan, user=coordinator, licence=Licence.CC_BY, internal_fields=DEFAULT_INTERNAL_FIELDS)
+    for report in plan.reports.filter(
+        status=FollowUpReport.Status.APPROVED, revisions__isnull=False
+    ).distinct():
+        publish_report(report=report, user=coordinator)
 
 
 # Norrbotten's 2022 round, partly answered: (lead organisation, how many of its activities are

@@ -13,13 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import wraps
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
@@ -31,6 +35,7 @@ from planportal.lib.swedish import format_number, format_sek
 from plans.models import County, TargetGroup
 from plans.reports.services import revision_pdf
 from publication.models import LICENCE_URLS, Licence, PlanPublication, ReportPublication
+from publication.opendata import FILES
 
 # How long a browser or shared cache may keep a public page before asking again (seconds);
 # after an unpublication the page is gone from caches within this time.
@@ -53,8 +58,29 @@ def public_page(view: Callable) -> Callable:
     return wrapped
 
 
+def _layout_version() -> str:
+    """The SHA-256 of what the pages look like besides their content: their templates, style sheets
+    and code. In every ETag, so that a deploy that changes the pages is not answered with 304."""
+    root = Path(settings.BASE_DIR)
+    files = sorted((root / "templates" / "publication").rglob("public*.html"))
+    files += [root / "templates" / "publication" / "partials" / "breadcrumbs.html"]
+    files += [
+        root / "static" / "css" / name for name in ("planportal.css", "progress.css", "publication.css")
+    ]
+    files += [Path(__file__), root / "planportal" / "lib" / "charts.py"]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes() if path.exists() else b"")
+    return digest.hexdigest()
+
+
+LAYOUT_VERSION = _layout_version()
+
+
 def _etag(*parts) -> str:
-    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()
+    """An ETag of the content ``parts`` in the page's language and layout."""
+    text = "|".join(str(part) for part in (LAYOUT_VERSION, get_language(), *parts))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # --- the start page: counties with published plans -------------------------------------------
@@ -181,6 +207,10 @@ def public_plan(request: HttpRequest, letter_code: str, slug: str) -> HttpRespon
             "licence_url": LICENCE_URLS[publication.licence],
             "reports": reports,
             "letter_code": letter_code,
+            "open_data": [
+                (reverse("opendata_file", args=[letter_code, slug, item.name]), item.title, item.description)
+                for item in FILES.values()
+            ],
         },
     )
 
