@@ -17,18 +17,24 @@ columns never change under a script that reads it; JSON keeps the codes (``"plan
 "Källa: Kolada": per value (the column Källa, the key ``source``) and per indicator.
 """
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from activities.models import ActivityType, Status
 from indicators.models import Gender, Indicator, ValueSource
 from indicators.progress import Judgement
+from planportal.lib import spreadsheets
 from planportal.lib.spreadsheets import write_csv
 from plans.models.plans import TargetGroup
 from publication.models import LICENCE_URLS, Licence
@@ -37,6 +43,22 @@ from publication.models import LICENCE_URLS, Licence
 FORMAT = "planportal.opendata/1"
 KOLADA_ATTRIBUTION = "Källa: Kolada"
 KOLADA_URL = "https://www.kolada.se/"
+
+
+def code_version(*paths: str | Path) -> str:
+    """A digest of the code and translations that shape the files, besides their content: part of
+    every ETag and kept file's name, so that a deploy that changes the files is never answered with
+    a 304 or an old kept file."""
+    digest = hashlib.sha256()
+    for path in (
+        *paths,
+        *(Path(folder) / "sv" / "LC_MESSAGES" / "django.mo" for folder in settings.LOCALE_PATHS),
+    ):
+        digest.update(Path(path).read_bytes() if Path(path).exists() else b"")
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = code_version(__file__, spreadsheets.__file__)
 
 
 @dataclass(frozen=True)
@@ -52,8 +74,8 @@ class Published:
 class DataFile:
     name: str
     fmt: str  # "csv" or "json"
-    title: str
-    description: str
+    title: Promise  # in the reader's language on pages; the catalogue says them in Swedish
+    description: Promise
     write: Callable[[dict, Published], bytes]
 
     @property
@@ -321,30 +343,30 @@ FILES = {
         DataFile(
             "plan.json",
             "json",
-            "Handlingsplanen (JSON)",
-            "Hela den publicerade planen: mål, aktiviteter, indikatorer med värden, mål och bedömning.",
+            _("The plan (JSON)"),
+            _("The whole published plan: goals, activities, and indicators with values, targets, progress."),
             plan_json,
         ),
         DataFile(
             "aktiviteter.csv",
             "csv",
-            "Aktiviteter (CSV)",
-            "Planens aktiviteter, en rad per aktivitet.",
+            _("Activities (CSV)"),
+            _("The plan's activities, one row per activity."),
             activities_csv,
         ),
-        DataFile("mal.csv", "csv", "Mål (CSV)", "Planens mål, en rad per mål.", goals_csv),
+        DataFile("mal.csv", "csv", _("Goals (CSV)"), _("The plan's goals, one row per goal."), goals_csv),
         DataFile(
             "indikatorvarden.csv",
             "csv",
-            "Indikatorvärden (CSV)",
-            "Länets värden, utgångslägen och målvärden för planens indikatorer, en rad per värde.",
+            _("Indicator values (CSV)"),
+            _("The county's values, baselines and targets of the plan's indicators, one row per value."),
             indicator_values_csv,
         ),
         DataFile(
             "indikatorvarden.json",
             "json",
-            "Indikatorvärden (JSON)",
-            "Länets värden, utgångslägen, målvärden och bedömning av framsteg för planens indikatorer.",
+            _("Indicator values (JSON)"),
+            _("The county's values, baselines, targets and progress of the plan's indicators."),
             indicator_values_json,
         ),
     )

@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_safe
 from planportal.lib import filecache
 from publication import catalogue as dcat
 from publication.models import PlanPublication
-from publication.opendata import FILES, FORMAT, Published, licence_url, write_file
+from publication.opendata import CODE_VERSION, FILES, Published, code_version, licence_url, write_file
 
 # Shared caches may keep the files for five minutes; after that they revalidate (a 304 when unchanged).
 CACHE_CONTROL = "public, max-age=300"
@@ -97,7 +98,7 @@ def plan_file(request: HttpRequest, county: str, slug: str, name: str) -> HttpRe
     )
     if row is None:
         raise Http404("No published plan at this address.")
-    etag = f'"{row["snapshot_sha256"]}-{name}"'
+    etag = f'"{row["snapshot_sha256"]}-{CODE_VERSION}-{name}"'
     licence = licence_url(row["licence"])
     not_modified = _conditional(request, etag=etag, last_modified=row["published_at"])
     if not_modified is not None:
@@ -105,7 +106,7 @@ def plan_file(request: HttpRequest, county: str, slug: str, name: str) -> HttpRe
         return not_modified
 
     # The file depends on the snapshot and on the publication (its date); kept per both.
-    digest = hashlib.sha256(f"{FORMAT}:{row['pk']}:{row['snapshot_sha256']}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{CODE_VERSION}:{row['pk']}:{row['snapshot_sha256']}".encode()).hexdigest()
     kept_name = f"{county}-{slug}-{name}"
     content = filecache.read("opendata", kept_name, digest, "")
     if content is None:
@@ -124,8 +125,8 @@ def plan_file(request: HttpRequest, county: str, slug: str, name: str) -> HttpRe
 
 # --- The catalogue ------------------------------------------------------------------------------
 
-# Bump when the catalogue changes shape, so that no kept catalogue of the old shape is served.
-CATALOGUE_FORMAT = "planportal.dcat/1"
+# The code that writes the catalogue: a new version is a new ETag and a new kept file.
+CATALOGUE_VERSION = code_version(dcat.__file__, __file__)
 CATALOGUE_WRITERS = {
     "rdf": (dcat.catalogue_rdfxml, "application/rdf+xml; charset=utf-8"),
     "jsonld": (dcat.catalogue_jsonld_bytes, "application/ld+json"),
@@ -154,7 +155,8 @@ def catalogue_state() -> tuple[str, datetime | None]:
         ),
     )
     parts = [
-        CATALOGUE_FORMAT,
+        CATALOGUE_VERSION,
+        CODE_VERSION,
         settings.SITE_URL,
         dcat.contact_email(),
         dcat.catalogue_publisher("").name,
@@ -219,8 +221,8 @@ def _dataset(row: dict) -> dcat.Dataset:
     distributions = [
         dcat.Distribution(
             uri=dcat.site_url(file_url(letter, slug, item.name)),
-            title=item.title,
-            description=item.description,
+            title=str(item.title),
+            description=str(item.description),
             url=dcat.site_url(file_url(letter, slug, item.name)),
             fmt=item.fmt,
             licence=licence,
@@ -280,7 +282,9 @@ def _catalogue(request: HttpRequest, fmt: str) -> HttpResponse:
     write, content_type = CATALOGUE_WRITERS[fmt]
     content = filecache.read("opendata", "katalog", digest, f".{fmt}")
     if content is None:
-        content = write(build_catalogue(changed))
+        # Its texts are Swedish (xml:lang="sv") whatever the language of the request.
+        with translation.override("sv"):
+            content = write(build_catalogue(changed))
         filecache.store("opendata", "katalog", digest, f".{fmt}", content)
     response = HttpResponse(content, content_type=content_type)
     return _headers(response, etag=etag, last_modified=changed)

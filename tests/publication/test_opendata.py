@@ -29,7 +29,7 @@ from planportal.lib.spreadsheets import read_sheet
 from plans.models import Plan
 from plans.resources import GoalImporter
 from publication.models import DEFAULT_INTERNAL_FIELDS, LICENCE_URLS, Licence, PlanPublication
-from publication.opendata import FILES, KOLADA_ATTRIBUTION, VALUE_HEADERS
+from publication.opendata import CODE_VERSION, FILES, KOLADA_ATTRIBUTION, VALUE_HEADERS
 from publication.services import publish_plan, unpublish_plan
 from tests.factories import ActivityFactory, IndicatorFactory, PlanTree
 from tests.personas import World
@@ -329,7 +329,7 @@ def test_it_sends_licence_and_cache_headers(client, published, name):
     assert response.status_code == 200
     assert response["Link"] == '<https://creativecommons.org/publicdomain/zero/1.0/>; rel="license"'
     assert response["Cache-Control"].startswith("public")
-    assert response["ETag"] == f'"{published.publication.snapshot_sha256}-{name}"'
+    assert response["ETag"] == f'"{published.publication.snapshot_sha256}-{CODE_VERSION}-{name}"'
     assert response["Last-Modified"]
     assert response["Access-Control-Allow-Origin"] == "*"
     assert "Set-Cookie" not in response.headers
