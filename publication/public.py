@@ -17,10 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, Max
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
@@ -40,6 +42,8 @@ from publication.opendata import FILES
 # How long a browser or shared cache may keep a public page before asking again (seconds);
 # after an unpublication the page is gone from caches within this time.
 MAX_AGE = 300
+# How long a rendered plan page is kept in the cache (it is keyed by its ETag, so never stale).
+RENDERED_SECONDS = 24 * 60 * 60
 
 
 def public_page(view: Callable) -> Callable:
@@ -164,7 +168,10 @@ def _plan_publication(request: HttpRequest, letter_code: str, slug: str) -> tupl
     """The live publication and its live report publications, or 404; read once per request."""
     if not hasattr(request, "_public_plan"):
         publication = (
-            PlanPublication.objects.live().filter(county__letter_code=letter_code, slug=slug).first()
+            PlanPublication.objects.live()
+            .filter(county__letter_code=letter_code, slug=slug)
+            .defer("snapshot")
+            .first()
         )
         if publication is None:
             raise Http404
@@ -195,11 +202,14 @@ def _plan_modified(request: HttpRequest, letter_code: str, slug: str):
 @condition(etag_func=_plan_etag, last_modified_func=_plan_modified)
 def public_plan(request: HttpRequest, letter_code: str, slug: str) -> HttpResponse:
     publication, reports = _plan_publication(request, letter_code, slug)
-    page = plan_page(publication.snapshot)
-    return render(
-        request,
-        "publication/public_plan.html",
-        {
+    # A page is the same for as long as its ETag is: rendered once (a plan of 300 activities
+    # takes longer to lay out than to serve), then served from the cache.
+    key = f"publication:plan:{_plan_etag(request, letter_code, slug)}"
+    body = cache.get(key)
+    if body is None:
+        publication.refresh_from_db(fields=["snapshot"])
+        page = plan_page(publication.snapshot)
+        context = {
             "publication": publication,
             "county": page.county,
             "page": page,
@@ -211,8 +221,10 @@ def public_plan(request: HttpRequest, letter_code: str, slug: str) -> HttpRespon
                 (reverse("opendata_file", args=[letter_code, slug, item.name]), item.title, item.description)
                 for item in FILES.values()
             ],
-        },
-    )
+        }
+        body = render_to_string("publication/public_plan.html", context, request=request)
+        cache.set(key, body, RENDERED_SECONDS)
+    return HttpResponse(body)
 
 
 # --- an approved report's PDF -----------------------------------------------------------------
