@@ -5,6 +5,9 @@ Every page is fetched with Django's test client as the staff user "systemforvalt
 gives the median, the number of SQL queries and the size of the response. The plan page of
 300 activities is set beside the Django admin's changelist of the same 300 rows
 (``?plan__id__exact=<id>&all=``), which is the yardstick of issue 8.
+
+The public pages of issue 13 and their open data are fetched by an anonymous visitor after
+every county's adopted plan (and the growth plans of 30 and 300 activities) is published.
 """
 
 import shutil
@@ -34,6 +37,8 @@ REPORT_YEAR = 2024
 GOAL_MS = 150
 # Issue 11: the plan's logic, its coverage, the national view and the indicator pages.
 ANALYSIS_GOAL_MS = 200
+# Issue 13: the public pages, their open-data files and the catalogue, for anonymous visitors.
+PUBLIC_GOAL_MS = 100
 
 
 def prepare() -> None:
@@ -112,6 +117,113 @@ def analysis_pages(county: County, growth: dict[int, int]) -> list[tuple[str, st
     except NoReverseMatch:
         return pages
     return [*pages, (f"indicator page ({county.name})", detail, ANALYSIS_GOAL_MS)]
+
+
+def publish_for_bench() -> dict[str, str]:
+    """Publish every county's adopted plan and the growth plans of 30 and 300 activities, as the
+    staff user; again on every run, so that the snapshots are those of today's code. Returns each
+    plan's public address ("letter code/slug") by its title."""
+    from publication.models import DEFAULT_INTERNAL_FIELDS, Licence
+    from publication.services import publish_plan
+
+    user = get_user_model().objects.get(username="systemforvaltare")
+    plans = Plan.objects.filter(status=Plan.Status.ADOPTED).exclude(
+        title=GROWTH_TITLE.format(size=GROWTH_SIZES[-1])
+    )
+    addresses = {}
+    started = time.perf_counter()
+    for plan in plans.select_related("county").order_by("pk"):
+        publication = publish_plan(
+            plan=plan, user=user, licence=Licence.CC_BY, internal_fields=list(DEFAULT_INTERNAL_FIELDS)
+        )
+        addresses[plan.title] = f"{plan.county.letter_code}/{publication.slug}"
+    print(f"Published {len(addresses)} plans in {time.perf_counter() - started:.1f} s", flush=True)
+    return addresses
+
+
+def measure_not_modified(client: Client, url: str, runs: int = RUNS) -> dict:
+    """Median of ``runs`` revalidations of ``url`` with its current ETag (each must answer 304)."""
+    etag = client.get(url)["ETag"]
+    timings = []
+    for _run in range(runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 304, (url, response.status_code)
+    return {"ms": statistics.median(timings), "queries": len(queries), "bytes": 0}
+
+
+def public_section() -> list[str]:
+    """Issue 13: the public pages and the open data, fetched by an anonymous visitor."""
+    addresses = publish_for_bench()
+    county = County.objects.get(letter_code=COUNTY)
+    own_plan = Plan.objects.filter(county=county, status=Plan.Status.ADOPTED).order_by("pk").first()
+    growth = addresses[GROWTH_TITLE.format(size=300)].split("/")
+    own = addresses[own_plan.title].split("/")
+    own_activities = own_plan.activities.count()
+    client = Client()
+    pages = [
+        (f"public start page ({len(addresses)} plans published)", reverse("public_start"), "page"),
+        (f"public county page ({county.name})", reverse("public_county", args=[COUNTY]), "page"),
+        (
+            f"public plan page ({county.name}, {own_activities} activities)",
+            reverse("public_plan", args=own),
+            "page",
+        ),
+        ("public plan page, 300 activities", reverse("public_plan", args=growth), "page"),
+        ("… the same, revalidated (304)", reverse("public_plan", args=growth), "304"),
+        ("plan.json, 300 activities", reverse("opendata_file", args=[*growth, "plan.json"]), "page"),
+        (
+            "aktiviteter.csv, 300 activities",
+            reverse("opendata_file", args=[*growth, "aktiviteter.csv"]),
+            "page",
+        ),
+        (
+            f"indikatorvarden.csv ({county.name})",
+            reverse("opendata_file", args=[*own, "indikatorvarden.csv"]),
+            "page",
+        ),
+        (
+            "… plan.json, first download after publishing",
+            reverse("opendata_file", args=[*growth, "plan.json"]),
+            "cold",
+        ),
+        ("… plan.json, revalidated (304)", reverse("opendata_file", args=[*growth, "plan.json"]), "304"),
+        (f"catalogue, RDF/XML ({len(addresses)} datasets)", reverse("opendata_catalogue_rdf"), "page"),
+        ("catalogue, JSON-LD", reverse("opendata_catalogue_jsonld"), "page"),
+        (
+            "… catalogue, RDF/XML, first download after a publication",
+            reverse("opendata_catalogue_rdf"),
+            "cold",
+        ),
+    ]
+    kept = Path(settings.MEDIA_ROOT) / "cache" / "opendata"
+    lines = [
+        "",
+        "### Public pages and open data (issue 13)",
+        "",
+        f"{len(addresses)} adopted plans published (every county's and the growth plans of 30 and 300 "
+        "activities) at the start of the run; each page fetched by an anonymous visitor, "
+        f"{RUNS} times after a warm-up; median wall clock. An open-data file (and the catalogue) is "
+        "written on its first download and kept; “first download” fetches it with no kept file "
+        f"(median of 3); “revalidated” sends the ETag of the page and gets 304. Goal: ≤ {PUBLIC_GOAL_MS} ms.",
+        "",
+        "| page | median | queries | HTML / file | goal |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for label, url, kind in pages:
+        if kind == "304":
+            figures = measure_not_modified(client, url)
+        elif kind == "cold":
+            figures = measure_cold(client, url, kept)
+        else:
+            figures = measure(client, url)
+        print(f"{label}: {figures['ms']:.0f} ms, {figures['queries']} queries, {_size(figures['bytes'])}")
+        verdict = "✓" if figures["ms"] <= PUBLIC_GOAL_MS else f"over {PUBLIC_GOAL_MS} ms"
+        size = _size(figures["bytes"]) if figures["bytes"] else "–"
+        lines.append(f"| {label} | {figures['ms']:.0f} ms | {figures['queries']} | {size} | {verdict} |")
+    return lines
 
 
 def run() -> str:
@@ -215,4 +327,5 @@ def run() -> str:
         f"Plan page at 300 activities: **{plan[300] / admin:.2f}×** the admin changelist of the same rows "
         f"(goal ≤ 1.0×); 3 000 activities: {plan[3000] / admin:.2f}× (goal < 1.0×).",
     ]
+    lines += public_section()
     return "\n".join(lines)
