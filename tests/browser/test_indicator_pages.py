@@ -51,7 +51,8 @@ def test_it_lets_a_coordinator_read_and_edit_an_indicator(page, live_server):
     page.locator(".grid-form button.primary").click()
     expect(page.get_by_role("status")).to_be_visible()
     page.get_by_role("link", name="Kvinnor").click()
-    county_row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Norrbottens län"))
+    values = page.locator("table.values")
+    county_row = values.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Norrbottens län"))
     expect(county_row).to_contain_text("61,5")
     saved = IndicatorValue.objects.get(
         indicator=setup.national, county=setup.world.county, year=2021, gender="K"
