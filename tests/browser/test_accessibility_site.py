@@ -146,6 +146,34 @@ def public_pages() -> dict[str, str]:
     return pages
 
 
+# What axe does not ask: a chart is an image with a name (its title and what it shows), or hidden
+# beside a table that says the same; every table has header cells, each known to be a column's or a row's.
+STRUCTURE = """() => {
+  const problems = [];
+  for (const svg of document.querySelectorAll('main svg')) {
+    if (svg.closest('[aria-hidden="true"]')) continue;
+    const ids = (svg.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+    const name = (svg.getAttribute('aria-label')
+      || ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' ')).trim();
+    if (svg.getAttribute('role') !== 'img' || !name) {
+      problems.push(`svg.${svg.getAttribute('class')} has no name`);
+    }
+  }
+  for (const table of document.querySelectorAll('main table')) {
+    const headers = [...table.querySelectorAll('th')];
+    if (!headers.length) problems.push(`table.${table.className} has no header cells`);
+    if (headers.some(th => !th.closest('thead') && !th.getAttribute('scope'))) {
+      problems.push(`table.${table.className} has a header cell outside thead without scope`);
+    }
+  }
+  return problems;
+}"""
+
+
+def structure_problems(page) -> list[str]:
+    return page.evaluate(STRUCTURE)
+
+
 def axe_pages(page, live_server, pages: dict[str, str]) -> dict[str, list[str]]:
     found = {}
     for name, url in pages.items():
@@ -153,7 +181,7 @@ def axe_pages(page, live_server, pages: dict[str, str]) -> dict[str, list[str]]:
         assert response.status < 500, (name, response.status)
         if name != "error 404":
             assert response.status == 200, (name, url, response.status)
-        violations = wcag_violations(page)
+        violations = wcag_violations(page) + structure_problems(page)
         if violations:
             found[name] = violations
     return found
@@ -165,6 +193,9 @@ def test_it_has_no_wcag_21_aa_violations_on_any_page_type(page, live_server, dem
     # A coordinator's pages, and a spreadsheet's preview before it is imported.
     login_in_browser(page, live_server, "samordnare", PASSWORD)
     found |= axe_pages(page, live_server, coordinator_pages(demo))
+    for name in ("indicator", "report"):
+        page.goto(live_server.url + coordinator_pages(demo)[name])
+        assert page.locator("main svg[role=img]").count() > 0, f"the {name} page has charts to check"
     export = page.request.get(
         live_server.url + reverse("plan_export", args=[demo.plan.pk, "aktiviteter", "csv"])
     )
@@ -216,6 +247,18 @@ def test_it_would_notice_a_moderate_violation(page, live_server):
     assert wcag_violations(page) == []
     page.evaluate("document.body.insertAdjacentHTML('beforeend', '<label>Namn</label><input id=x>')")
     assert any(violation.startswith("label") for violation in wcag_violations(page))
+
+
+def test_it_would_notice_a_chart_without_a_name_and_a_table_without_headers(page, live_server):
+    AccessibilityStatement.load()
+    page.goto(live_server.url + reverse("accessibility_statement"))
+    assert structure_problems(page) == []
+    page.evaluate(
+        """document.querySelector('main').insertAdjacentHTML('beforeend',
+          '<svg class="chart" role="img"><rect width="9" height="9"/></svg>'
+          + '<table class="x"><tr><td>2022</td><td>41</td></tr></table>')"""
+    )
+    assert structure_problems(page) == ["svg.chart has no name", "table.x has no header cells"]
 
 
 def sideways_overflow(page) -> list[str]:
