@@ -435,3 +435,4 @@ def test_it_serves_nothing_unpublished_or_of_another_address(client, published):
     assert client.get(published.url("hemligt.csv")).status_code == 404
     assert client.get(published.url("plan.json").replace("/BD/", "/bd/")).status_code == 200
     assert client.post(published.url("plan.json")).status_code == 405
+    assert client.head(published.url("plan.json")).status_code == 200

@@ -213,6 +213,19 @@ def test_its_queries_do_not_grow_with_the_publications(client, published, django
     assert response.content.count(b"<dcat:Dataset ") == 2
 
 
+def test_texts_that_look_like_numbers_stay_texts(client, published):
+    # SQLite's JSON_EXTRACT gives the county code "25" back as a number; a title may be a year.
+    plan = published.world.tree.plan
+    plan.title = "2024"
+    plan.save()
+    publish_plan(plan=plan, user=published.world.users["editor"], licence="cc0", internal_fields=[])
+    graph = _graph(client)
+    [dataset] = graph.subjects(RDF.type, DCAT.Dataset)
+
+    assert _swedish_text(graph, dataset, DCTERMS.title) == "2024"
+    assert _one(graph, dataset, DCTERMS.spatial) == URIRef("http://data.europa.eu/nuts/code/SE332")
+
+
 def test_an_empty_catalogue_is_still_a_catalogue(client, settings):
     settings.SITE_URL = SITE
     graph = _graph(client)
