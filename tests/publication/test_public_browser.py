@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from publication.models import Licence
 from publication.services import publish_plan, publish_report
 from tests.browser.test_csp import LISTEN
+from tests.conftest import login_in_browser
 from tests.personas import World
 from tests.publication.builders import approved_report, indicator_with_values
 
@@ -56,3 +57,16 @@ def test_a_visitor_reads_a_published_plan_on_a_wide_and_a_narrow_screen(page, li
     with page.expect_response(lambda response: response.url.endswith("/uppfoljning/2022.pdf")) as answer:
         page.evaluate("document.querySelector('a[href$=\"2022.pdf\"]').click()")
     assert answer.value.headers["content-type"] == "application/pdf"
+
+
+def test_the_publication_page_has_no_serious_violations(page, live_server):
+    world = World.build(activities=2)
+    plan = world.tree.plan
+    publish_plan(plan=plan, user=world.users["editor"], licence=Licence.CC0, internal_fields=[])
+    publish_report(report=approved_report(plan, 2022), user=world.users["editor"])
+    login_in_browser(page, live_server, "samordnare")
+    page.goto(f"{live_server.url}/planer/{plan.pk}/publicering/")
+    assert serious_violations(page) == []
+    page.locator("form:has(input[value=unpublish]) button").click()
+    assert page.locator(".messages li.success").count() == 1
+    assert page.locator("form:has(input[value=unpublish])").count() == 0
