@@ -5,14 +5,16 @@ from how it looks without it (a visible focus style), and the first Tab of a pag
 "skip to content" link, which moves the focus into the main content.
 """
 
-import contextlib
 from urllib.parse import urlparse
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from accessibility.models import AccessibilityStatement
 from activities.models import Activity
+from plans.models import Plan
+from publication.models import DEFAULT_INTERNAL_FIELDS, Licence
+from publication.services import publish_plan
 from tests.personas import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -175,13 +177,29 @@ def test_it_walks_the_coordinators_week_by_keyboard(page, live_server, world):
     assert keyboard.without_focus_style == set()
 
 
-def test_it_walks_the_public_pages_by_keyboard(page, live_server):
+def test_it_walks_the_public_pages_by_keyboard(page, live_server, world):
     AccessibilityStatement.load()
+    plan = world.tree.plan
+    plan.status = Plan.Status.ADOPTED
+    plan.save()
+    publication = publish_plan(
+        plan=plan, user=world.users["editor"], licence=Licence.CC_BY, internal_fields=DEFAULT_INTERNAL_FIELDS
+    )
     keyboard = Keyboard(page, live_server)
-    pages = [reverse("login"), reverse("password_reset"), reverse("accessibility_statement")]
-    with contextlib.suppress(NoReverseMatch):
-        pages.append(reverse("public_start"))
-    for url in pages:
+
+    # From the public start page to the county and its published plan.
+    page.goto(live_server.url + reverse("public_start"))
+    keyboard.check_page()
+    keyboard.tab_to(f'main a[href="{reverse("public_county", args=["BD"])}"]')
+    keyboard.follow()
+    keyboard.check_page()
+    plan_url = reverse("public_plan", args=["BD", publication.slug])
+    keyboard.tab_to(f'main a[href="{plan_url}"]')
+    keyboard.follow()
+    assert urlparse(page.url).path == plan_url
+    keyboard.check_page()
+
+    for url in (reverse("login"), reverse("password_reset"), reverse("accessibility_statement")):
         page.goto(live_server.url + url)
         keyboard.check_page()
     # The statement is reached from the footer of any page by the keyboard.
