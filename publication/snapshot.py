@@ -48,6 +48,8 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
+
 from activities.models import Activity
 from indicators.models import Indicator, IndicatorBaseline, IndicatorTarget, IndicatorValue
 from indicators.progress import Progress, county_progress
@@ -99,7 +101,16 @@ def _date(value) -> str | None:
 
 
 def build_snapshot(plan: Plan, *, licence: str, internal_fields: list[str]) -> dict[str, Any]:
-    """The public content of ``plan`` as it stands now (about fifteen queries, whatever its size)."""
+    """The public content of ``plan`` as it stands now (about fifteen queries, whatever its size).
+
+    Its few texts of our own (why progress cannot be judged) are in Swedish, the language of the
+    public record, whoever publishes: the same plan gives the same snapshot and SHA-256.
+    """
+    with translation.override("sv"):
+        return _build_snapshot(plan, licence=licence, internal_fields=internal_fields)
+
+
+def _build_snapshot(plan: Plan, *, licence: str, internal_fields: list[str]) -> dict[str, Any]:
     internal = set(internal_fields)
 
     def public(key: str) -> bool:

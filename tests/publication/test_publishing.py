@@ -5,6 +5,8 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from plans.models import FollowUpReport, Plan
 from publication.models import InternalField, Licence, PlanPublication, ReportPublication
@@ -213,3 +215,15 @@ def test_it_unpublishes_in_the_service_only_what_is_published(world):
     report = FollowUpReport.objects.create(plan=world.tree.plan, year=2022)
     with pytest.raises(PublicationError):
         publish_report(report=report, user=None)
+
+
+def test_it_makes_the_same_snapshot_whoever_publishes_in_whatever_language(world):
+    plan = world.tree.plan
+    indicator_with_values(plan, name="Utan mål").targets.all().delete()  # progress: "no target value"
+    with translation.override("en"):
+        first = publish_plan(plan=plan, user=world.users["editor"], licence=Licence.CC0, internal_fields=[])
+    second = publish_plan(plan=plan, user=world.users["admin"], licence=Licence.CC0, internal_fields=[])
+    assert first.snapshot_sha256 == second.snapshot_sha256
+    missing = [item["progress"]["missing"] for item in second.snapshot["indicators"]]
+    with translation.override("sv"):
+        assert gettext("No target value.") in missing
