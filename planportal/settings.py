@@ -227,6 +227,10 @@ Q_CLUSTER = {
 KOLADA_BASE_URL = envurl("KOLADA_BASE_URL", "https://api.kolada.se")
 KOLADA_TIMEOUT = envint("KOLADA_TIMEOUT", 20)
 
+# Open data: the catalogue's publisher and a functional contact mailbox (never a person's).
+OPENDATA_PUBLISHER = os.environ.get("OPENDATA_PUBLISHER", "Planportalen")
+OPENDATA_CONTACT_EMAIL = os.environ.get("OPENDATA_CONTACT_EMAIL", "")
+
 # Follow-up rounds: the reminder before the deadline goes out this many days before it.
 REMINDER_DAYS_BEFORE_DEADLINE = envint("REMINDER_DAYS_BEFORE_DEADLINE", 7)
 
