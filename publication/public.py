@@ -109,7 +109,13 @@ def _start_etag(request: HttpRequest) -> str:
 
 
 def _start_modified(request: HttpRequest):
-    return max((county.latest for county in _counties(request)), default=None)
+    # An unpublication changes the page too: the list must not look older than it is.
+    unpublished = PlanPublication.objects.aggregate(latest=Max("unpublished_at"))["latest"]
+    return _latest(*(county.latest for county in _counties(request)), unpublished)
+
+
+def _latest(*moments):
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 @public_page
@@ -146,7 +152,11 @@ def _county_etag(request: HttpRequest, letter_code: str) -> str:
 
 
 def _county_modified(request: HttpRequest, letter_code: str):
-    return max(pub.published_at for pub in _county_publications(request, letter_code))
+    published = [pub.published_at for pub in _county_publications(request, letter_code)]
+    unpublished = PlanPublication.objects.filter(county__letter_code=letter_code).aggregate(
+        latest=Max("unpublished_at")
+    )["latest"]
+    return _latest(*published, unpublished)
 
 
 @public_page
@@ -165,7 +175,8 @@ def public_county(request: HttpRequest, letter_code: str) -> HttpResponse:
 
 
 def _plan_publication(request: HttpRequest, letter_code: str, slug: str) -> tuple:
-    """The live publication and its live report publications, or 404; read once per request."""
+    """The live publication, its live report publications and when they last changed, or 404;
+    read once per request."""
     if not hasattr(request, "_public_plan"):
         publication = (
             PlanPublication.objects.live()
@@ -175,33 +186,36 @@ def _plan_publication(request: HttpRequest, letter_code: str, slug: str) -> tupl
         )
         if publication is None:
             raise Http404
-        reports = list(
-            ReportPublication.objects.live()
-            .filter(report__plan_id=publication.plan_id)
+        # Every publication of the plan's reports: an unpublished one changed the page too.
+        all_reports = list(
+            ReportPublication.objects.filter(report__plan_id=publication.plan_id)
             .select_related("revision", "report")
             .order_by("-report__year")
         )
-        request._public_plan = (publication, reports)
+        changed = _latest(
+            publication.published_at,
+            *(moment for r in all_reports for moment in (r.published_at, r.unpublished_at, r.replaced_at)),
+        )
+        request._public_plan = (publication, [report for report in all_reports if report.is_live], changed)
     return request._public_plan
 
 
 def _plan_etag(request: HttpRequest, letter_code: str, slug: str) -> str:
-    publication, reports = _plan_publication(request, letter_code, slug)
+    publication, reports, _changed = _plan_publication(request, letter_code, slug)
     return _etag(
         publication.snapshot_sha256, *((report.pk, report.revision.pdf_sha256) for report in reports)
     )
 
 
 def _plan_modified(request: HttpRequest, letter_code: str, slug: str):
-    publication, reports = _plan_publication(request, letter_code, slug)
-    return max([publication.published_at, *(report.published_at for report in reports)])
+    return _plan_publication(request, letter_code, slug)[2]
 
 
 @public_page
 @require_safe
 @condition(etag_func=_plan_etag, last_modified_func=_plan_modified)
 def public_plan(request: HttpRequest, letter_code: str, slug: str) -> HttpResponse:
-    publication, reports = _plan_publication(request, letter_code, slug)
+    publication, reports, _changed = _plan_publication(request, letter_code, slug)
     # A page is the same for as long as its ETag is: rendered once (a plan of 300 activities
     # takes longer to lay out than to serve), then served from the cache.
     key = f"publication:plan:{_plan_etag(request, letter_code, slug)}"
@@ -231,7 +245,7 @@ def public_plan(request: HttpRequest, letter_code: str, slug: str) -> HttpRespon
 
 
 def _report_publication(request: HttpRequest, letter_code: str, slug: str, year: int) -> ReportPublication:
-    _publication, reports = _plan_publication(request, letter_code, slug)
+    _publication, reports, _changed = _plan_publication(request, letter_code, slug)
     found = next((report for report in reports if report.report.year == year), None)
     if found is None:
         raise Http404

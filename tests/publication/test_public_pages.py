@@ -1,10 +1,13 @@
 """The public pages: what an anonymous visitor reaches, and how the pages are cached."""
 
 import re
+from datetime import timedelta
+from unittest import mock
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.models import Plan
 from plans.reports.services import revision_pdf
@@ -71,6 +74,11 @@ def plan_url(publication) -> str:
 
 def pdf_url(publication, year: int) -> str:
     return reverse("public_report_pdf", args=[publication.county.letter_code, publication.slug, year])
+
+
+def freeze(moment):
+    """``timezone.now()`` is ``moment`` inside the block (the services date what they do with it)."""
+    return mock.patch("publication.services.timezone.now", return_value=moment)
 
 
 def crawl(client, start: str = "/publikt/") -> dict[str, object]:
@@ -229,9 +237,11 @@ def test_the_public_pages_make_a_constant_number_of_queries(client, world, djang
     indicator_with_values(plan)
     small = publish(plan)
     publish_report(report=approved_report(plan, 2022), user=None)
-    # The start and county pages: one query; the plan and the PDF: the publication, then its
-    # reports; the plan page once more for its snapshot when it is rendered (the first visit).
-    counts = {"/publikt/": 1, "/publikt/BD/": 1, plan_url(small): 3, pdf_url(small, 2022): 2}
+    # The start and county pages: one query for what they list; the plan and the PDF: the
+    # publication, then its reports; the plan page once more for its snapshot when it is
+    # rendered (the first visit)
+    # (the start and county pages: one more for the latest unpublication, their Last-Modified).
+    counts = {"/publikt/": 2, "/publikt/BD/": 2, plan_url(small): 3, pdf_url(small, 2022): 2}
     for url, count in counts.items():
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
@@ -246,3 +256,21 @@ def test_the_public_pages_make_a_constant_number_of_queries(client, world, djang
     for url, count in counts.items():
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+def test_an_unpublication_makes_the_lists_and_the_plan_page_newer(client, world, site):
+    """A visitor who has a page from before an unpublication, and asks with its date only
+    (If-Modified-Since), gets the changed page, not 304."""
+    published = site["published"]
+    second = publish(PlanTree.build(county=world.county, activities=1).plan)
+    urls = ["/publikt/", "/publikt/BD/", plan_url(published)]
+    dates = {url: client.get(url)["Last-Modified"] for url in urls}
+    # HTTP dates count whole seconds: the unpublications come a second later.
+    later = timezone.now() + timedelta(seconds=2)
+    with freeze(later):
+        unpublish_plan(plan=second.plan, user=None)
+        unpublish_report(report=site["report"], user=None)
+    for url in urls:
+        response = client.get(url, HTTP_IF_MODIFIED_SINCE=dates[url])
+        assert response.status_code == 200, url
+        assert response["Last-Modified"] != dates[url], url
