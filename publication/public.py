@@ -33,7 +33,7 @@ from activities.models import ActivityType, Status
 from indicators.models import Gender, Indicator, ValueSource
 from indicators.progress import Judgement, Progress
 from planportal.lib.charts import decimals_needed, indicator_chart
-from planportal.lib.swedish import format_number, format_sek
+from planportal.lib.swedish import SwedishCollate, format_number, format_sek
 from plans.models import County, TargetGroup
 from plans.reports.services import revision_pdf
 from publication.models import LICENCE_URLS, Licence, PlanPublication, ReportPublication
@@ -97,7 +97,7 @@ def _counties(request: HttpRequest) -> list:
             .annotate(
                 published_plans=Count("plan_publications"), latest=Max("plan_publications__published_at")
             )
-            .order_by("name")
+            .order_by(SwedishCollate("name").asc())
         )
     return request._public_counties
 
