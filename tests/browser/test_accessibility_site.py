@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accessibility.models import AccessibilityStatement
-from activities.models import Activity
+from activities.models import Activity, ActivityFollowUp
 from indicators.models import Indicator, IndicatorValue
 from planportal.lib.history import history_context
 from plans.models import County, FollowUpReport, Goal, Plan
@@ -49,6 +49,7 @@ class Demo:
     submitted_year: int
     round: FollowUpRound
     publication: PlanPublication
+    follow_up: ActivityFollowUp
 
 
 @pytest.fixture
@@ -93,6 +94,7 @@ def demo(settings) -> Demo:
         submitted_year=submitted.year,
         round=FollowUpRound.objects.order_by("pk").first(),
         publication=PlanPublication.objects.live().get(county=county),  # published by the demo
+        follow_up=ActivityFollowUp.objects.filter(activity__plan=plan).order_by("pk").first(),
     )
 
 
@@ -108,6 +110,7 @@ def coordinator_pages(demo: Demo) -> dict[str, str]:
         "activity edit": reverse("activity_edit", args=[activity]),
         "activity new": reverse("activity_create", args=[plan]),
         "follow-up new": reverse("follow_up_create", args=[activity]),
+        "follow-up edit": reverse("follow_up_edit", args=[demo.follow_up.pk]),
         "goal edit": reverse("goal_edit", args=[demo.goal.pk]),
         "history": reverse("object_history", args=["activity", activity]),
         "compare": reverse("history_compare", args=["activity", activity]),
@@ -213,6 +216,17 @@ def test_it_has_no_wcag_21_aa_violations_on_any_page_type(page, live_server, dem
     assert page.get_by_role("button", name="Importera").count() or page.get_by_text("oförändrad").count()
     if violations := wcag_violations(page):
         found["import preview"] = violations
+
+    # The conflict page: someone else saved the activity while the form was open.
+    page.goto(live_server.url + reverse("activity_edit", args=[demo.activity.pk]))
+    with history_context(reason="Samtidig ändring"):
+        Activity.objects.get(pk=demo.activity.pk).save()
+    page.get_by_label("Nuläge").fill("Ändrat medan någon annan sparade")
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_load_state()
+    assert page.title().startswith("Någon annan hann spara först")
+    if violations := wcag_violations(page) + structure_problems(page):
+        found["conflict"] = violations
 
     # The steering group reviews a report sent to it.
     page.context.clear_cookies()
