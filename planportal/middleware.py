@@ -5,6 +5,8 @@ injected script could not ask for them either. ``Cache-Control: private, no-stor
 keeps a signed-in person's pages and every download (exports, PDFs) out of shared
 caches and out of the browser's disk cache, where the next person at a shared computer
 could find them. Static files never reach this middleware: whitenoise answers them first.
+The public pages of published plans (``publication``) say ``Cache-Control: public`` themselves:
+what they serve is published for everyone, so it is left as it is (and the session is not read).
 """
 
 from collections.abc import Callable
@@ -28,6 +30,8 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if response.get("Cache-Control", "").startswith("public"):
+            return response
         user = getattr(request, "user", None)
         if (user is not None and user.is_authenticated) or _is_download(response):
             response["Cache-Control"] = NO_STORE

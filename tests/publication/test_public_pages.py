@@ -179,6 +179,8 @@ def test_the_pdf_is_the_stored_revision_byte_for_byte(client, site):
     with revision.pdf.open("rb") as handle:
         assert response.content == handle.read()
     assert response["ETag"] == f'"{revision.pdf_sha256}"'
+    # Published for everyone: shared caches may keep it (the downloads of the workspace may not).
+    assert response["Cache-Control"].startswith("public, max-age=")
     again = client.get(pdf_url(site["published"], 2022), HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304 and again.content == b""
 
