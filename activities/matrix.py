@@ -123,6 +123,7 @@ class RowRenderer:
             f'<input type="hidden" name="rad" value="{prefix}">'
             f'<label class="visually-hidden" for="{field_id}">{self.status_of} {title}</label>'
             f'<select id="{field_id}" name="status">{self.options.get(activity.status, "")}</select> '
-            f'<button type="submit" class="small">{self.save}'
+            # An id, so that htmx gives the focus back to the button when it replaces the row.
+            f'<button type="submit" class="small" id="{prefix}status-save-{activity.pk}">{self.save}'
             f'<span class="visually-hidden"> {self.status_word}</span></button></form>{message}</td>'
         )

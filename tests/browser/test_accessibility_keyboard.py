@@ -5,6 +5,7 @@ from how it looks without it (a visible focus style), and the first Tab of a pag
 "skip to content" link, which moves the focus into the main content.
 """
 
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -150,18 +151,23 @@ def test_it_walks_the_coordinators_week_by_keyboard(page, live_server, world):
     assert urlparse(page.url).path == reverse("plan_detail", args=[plan.pk])
     keyboard.check_page()
 
-    # Change an activity's status in the matrix, and save it.
+    # Change an activity's status in the matrix (htmx saves on the change), and press Save as well.
+    status_url = "**" + reverse("activity_status", args=[activity.pk])
     keyboard.tab_to(f'select[id$="status-{activity.pk}"]')
-    page.keyboard.press("ArrowDown")
     saved = activity.status
+    with page.expect_response(status_url):
+        page.keyboard.press("ArrowDown")
+    # The row was replaced; the focus is still on the menu, not thrown back to the top of the page.
+    assert page.evaluate("document.activeElement.name") == "status"
     keyboard.tab_to(f"#aktivitet-{activity.pk} button[type=submit]")
-    page.keyboard.press("Enter")
+    with page.expect_response(status_url):
+        page.keyboard.press("Enter")
     page.locator(f"#aktivitet-{activity.pk} .saved").wait_for()
     activity.refresh_from_db()
     assert activity.status != saved
-    # The row was replaced; the focus stays in it, not thrown back to the top of the page.
+    # ... and still on the button after its save.
     assert page.evaluate(
-        f"document.querySelector('#aktivitet-{activity.pk}').contains(document.activeElement)"
+        f"document.querySelector('#aktivitet-{activity.pk} button[type=submit]') === document.activeElement"
     )
     assert Activity.history.filter(id=activity.pk).count() >= 2
 
@@ -221,7 +227,7 @@ def test_it_would_notice_an_invisible_focus_and_a_trap(page, live_server):
           const link = document.querySelector('main a');
           link.classList.add('no-focus');
           const sheet = new CSSStyleSheet();
-          sheet.replaceSync('a.no-focus:focus-visible { outline: none; }');
+          sheet.replaceSync('a.no-focus:focus-visible { outline: none; box-shadow: none; }');
           document.adoptedStyleSheets = [sheet];
         }"""
     )
@@ -238,3 +244,32 @@ def test_it_would_notice_an_invisible_focus_and_a_trap(page, live_server):
     with pytest.raises(AssertionError, match="trap"):
         keyboard.tab_to("#language")
         keyboard.tab_to("footer a")
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS colours given as "rgb(r, g, b)"."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(part) / 255 for part in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_it_shows_the_focus_in_3_to_1_contrast_on_white_and_on_the_header(page, live_server):
+    """WCAG 1.4.11: a focus indicator has 3:1 against what it sits on, in the content and the header."""
+    AccessibilityStatement.load()
+    page.goto(live_server.url + reverse("accessibility_statement"))
+    keyboard = Keyboard(page, live_server)
+    for selector, background in (("header nav a", ".site-header"), ("main a", "body")):
+        keyboard.tab_to(selector)
+        ring = page.evaluate(
+            """() => {
+              const s = getComputedStyle(document.activeElement);
+              return [s.outlineColor, (s.boxShadow.match(/rgba?\\([^)]*\\)/) || ['rgb(255, 255, 255)'])[0]];
+            }"""
+        )
+        behind = page.evaluate(f"getComputedStyle(document.querySelector('{background}')).backgroundColor")
+        assert max(contrast(colour, behind) for colour in ring) >= 3, (selector, ring, behind)
