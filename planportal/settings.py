@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "analysis",
     "publication",
     "accessibility",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,9 @@ KOLADA_TIMEOUT = envint("KOLADA_TIMEOUT", 20)
 # Open data: the catalogue's publisher and a functional contact mailbox (never a person's).
 OPENDATA_PUBLISHER = os.environ.get("OPENDATA_PUBLISHER", "Planportalen")
 OPENDATA_CONTACT_EMAIL = os.environ.get("OPENDATA_CONTACT_EMAIL", "")
+
+# An invitation to a county's people works once, for this many days.
+INVITATION_DAYS = envint("INVITATION_DAYS", 14)
 
 # Follow-up rounds: the reminder before the deadline goes out this many days before it.
 REMINDER_DAYS_BEFORE_DEADLINE = envint("REMINDER_DAYS_BEFORE_DEADLINE", 7)

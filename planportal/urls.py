@@ -20,6 +20,7 @@ urlpatterns = [
     # Before Django's own auth URLs, so that this one answers /konto/password_reset/.
     path("konto/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("konto/", include("django.contrib.auth.urls")),
+    path("", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("activities.urls")),
     path("", include("indicators.urls")),

@@ -162,3 +162,27 @@ def editable_counties(user):
     return County.objects.filter(
         pk__in=[pk for pk, role in county_roles(user).items() if role == Role.EDITOR]
     )
+
+
+# People of a county. Every redaktör of a county administers its people (invites, changes roles,
+# removes memberships, deactivates): the redaktör is already the county's coordinator, trusted
+# with everything else in it, and a separate flag would leave counties whose only redaktör
+# cannot add a colleague without staff. Staff administer every county; nobody makes staff here.
+
+
+def can_administer_people(user, county_id: int) -> bool:
+    return access_to_county(user, county_id).can_edit
+
+
+def require_people_admin(user, county_id: int) -> Access:
+    """Access for a page of the county's people, or Http404 (as ``require_county_access``)."""
+    return require_county_access(user, county_id, edit=True)
+
+
+def may_see_person(viewer, person) -> bool:
+    """May ``viewer`` see ``person``'s name and e-mail: staff, themselves, or one who shares a county."""
+    if person is None or not viewer.is_authenticated:
+        return False
+    if is_admin(viewer) or viewer.pk == person.pk:
+        return True
+    return Membership.objects.filter(user=person, county_id__in=readable_county_ids(viewer)).exists()
