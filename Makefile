@@ -19,7 +19,14 @@ run: $(DEPS)
 ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: $(DEPS)
 	bash scripts/system-packages.sh test
+	$(MAKE) --no-print-directory $(SSO_PROVIDER)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The OpenID Connect provider (npm's oidc-provider) that tests/sso signs in against, from its lock file.
+SSO_PROVIDER := tests/sso/provider/node_modules/.package-lock.json
+$(SSO_PROVIDER): tests/sso/provider/package-lock.json
+	npm ci --prefix tests/sso/provider --no-audit --no-fund --loglevel=error
+	touch $@
 
 deps: $(DEPS)
 

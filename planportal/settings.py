@@ -325,3 +325,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+
+# --- Single sign-on with OpenID Connect (planportal/sso.py; README "Single sign-on") ----------
+# django-allauth's openid_connect provider, one app per OIDC_<n>_* group of variables.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "allauth.account.middleware.AccountMiddleware"
+)
+PASSWORD_LOGIN = envbool("PASSWORD_LOGIN", True)
+OIDC_NEW_USERS = os.environ.get("OIDC_NEW_USERS", "create")
+if OIDC_NEW_USERS not in ("create", "refuse"):
+    raise ImproperlyConfigured(f"OIDC_NEW_USERS must be create or refuse, not {OIDC_NEW_USERS!r}")
+from planportal.sso_config import providers_from_environment  # noqa: E402
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": providers_from_environment()}
+}
+SOCIALACCOUNT_ADAPTER = "planportal.sso.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "planportal.sso.AccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the buttons POST (with the CSRF token); a GET asks first
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matched by the provider's sub, never by e-mail alone
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("OIDC_TIMEOUT", 10)
+ACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for the address; Planportal mails nobody
+ACCOUNT_UNIQUE_EMAIL = False  # a provider's person is not merged with a password user of the same address
+# The login button's POST and the logout are answered with a redirect to the provider: allow it.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {
+        "/".join(app["settings"]["server_url"].split("/")[:3])
+        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    }
+)
+# --- end of single sign-on --------------------------------------------------------------------

@@ -17,6 +17,8 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg")), name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Single sign-on; before Django's own auth URLs (it answers login, logout and the password reset).
+    path("", include("planportal.sso_urls")),
     # Before Django's own auth URLs, so that this one answers /konto/password_reset/.
     path("konto/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("konto/", include("django.contrib.auth.urls")),

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages Planportal needs, only those that are missing.
 #   scripts/system-packages.sh run    WeasyPrint's libraries (for the PDF report)
-#   scripts/system-packages.sh test   the above, plus Chromium (browser tests) and poppler (PDF text)
+#   scripts/system-packages.sh test   the above, plus Chromium (browser tests), poppler (PDF text) and
+#                                     Node.js with npm (the OpenID Connect provider of the SSO tests)
 set -euo pipefail
 
 # fonts-dejavu-extra: DejaVu Sans Condensed, which the PDF's activity tables use so long words fit unhyphenated.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra)
 if [ "${1:-run}" = "test" ]; then
-  packages+=(chromium poppler-utils)
+  packages+=(chromium poppler-utils nodejs)
+  # Some builds of nodejs bring npm along; Debian's own packages it separately.
+  command -v npm >/dev/null || packages+=(npm)
 fi
 
 missing=()
