@@ -326,7 +326,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-
 # --- Single sign-on with OpenID Connect (planportal/sso.py; README "Single sign-on") ----------
 # django-allauth's openid_connect provider, one app per OIDC_<n>_* group of variables.
 INSTALLED_APPS += [
@@ -342,7 +341,7 @@ PASSWORD_LOGIN = envbool("PASSWORD_LOGIN", True)
 OIDC_NEW_USERS = os.environ.get("OIDC_NEW_USERS", "create")
 if OIDC_NEW_USERS not in ("create", "refuse"):
     raise ImproperlyConfigured(f"OIDC_NEW_USERS must be create or refuse, not {OIDC_NEW_USERS!r}")
-from planportal.sso_config import providers_from_environment  # noqa: E402
+from planportal.sso_config import provider_origins, providers_from_environment  # noqa: E402
 
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": providers_from_environment()}
@@ -357,10 +356,7 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = envint("OIDC_TIMEOUT", 10)
 ACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches for the address; Planportal mails nobody
 ACCOUNT_UNIQUE_EMAIL = False  # a provider's person is not merged with a password user of the same address
 # The login button's POST and the logout are answered with a redirect to the provider: allow it.
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
-    {
-        "/".join(app["settings"]["server_url"].split("/")[:3])
-        for app in SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
-    }
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += provider_origins(
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
 )
 # --- end of single sign-on --------------------------------------------------------------------

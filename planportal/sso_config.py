@@ -51,3 +51,9 @@ def providers_from_environment(environ=os.environ) -> list[dict]:
     if len({app["provider_id"] for app in apps}) != len(apps):
         raise ImproperlyConfigured("Two OIDC providers have the same ID; set OIDC_<n>_ID to tell them apart")
     return apps
+
+
+def provider_origins(apps: list[dict]) -> list[str]:
+    """The providers' origins, which CSP's form-action must allow: the login button's POST and the
+    logout are answered with a redirect there, and browsers hold redirects after a form to it."""
+    return sorted({"/".join(app["settings"]["server_url"].split("/")[:3]) for app in apps})
