@@ -223,3 +223,20 @@ def test_logout_of_a_password_user_is_local(live_server, client):
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert "_auth_user_id" not in client.session
+
+
+def test_a_deactivated_user_is_not_let_in(live_server):
+    gone = UserFactory(username="avstangd", is_active=False)
+    SocialAccount.objects.create(user=gone, provider="testregion", uid="avstangd-sub")
+    agent = Agent(live_server.url)
+    page = agent.sign_in_at_provider(agent.start_login(), "avstangd-sub")
+    assert page.status_code == 403
+    assert error_key(page) == "inactive"
+    assert signed_in_username(agent) is None
+
+
+def test_a_person_without_an_e_mail_claim_is_created_all_the_same(live_server):
+    agent = Agent(live_server.url)
+    page = agent.sign_in_at_provider(agent.start_login(), "utan-epost-1")
+    assert 'data-sso-page="no-access"' in page.text
+    assert SocialAccount.objects.get(uid="utan-epost-1").user.email == ""
