@@ -3,6 +3,7 @@
 The pages' messages are checked by their `data-sso-error` key, not their wording, which is translated.
 """
 
+import copy
 import time
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -240,3 +241,16 @@ def test_a_person_without_an_e_mail_claim_is_created_all_the_same(live_server):
     page = agent.sign_in_at_provider(agent.start_login(), "utan-epost-1")
     assert 'data-sso-page="no-access"' in page.text
     assert SocialAccount.objects.get(uid="utan-epost-1").user.email == ""
+
+
+def test_a_provider_that_goes_down_during_the_sign_in_gives_a_message(live_server, sso_settings):
+    agent = Agent(live_server.url)
+    stopped = agent.sign_in_at_provider(agent.start_login(), "ny-person", stop_at_callback=True)
+    down = sso_settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"][2]["settings"]["server_url"]
+    apps = copy.deepcopy(sso_settings.SOCIALACCOUNT_PROVIDERS)
+    apps["openid_connect"]["APPS"][0]["settings"]["server_url"] = down
+    sso_settings.SOCIALACCOUNT_PROVIDERS = apps
+    page = agent.session.get(stopped.stop_url, allow_redirects=False)
+    assert page.status_code == 502
+    assert error_key(page) == "provider_down"
+    assert not User.objects.exists()
