@@ -84,7 +84,7 @@ def invite(*, county: County, email: str, role: str, organisations=(), by, reaso
 def invitation_from_token(token: str) -> Invitation | None:
     """The invitation a link names (used, revoked and expired ones too), or None for a bad link."""
     try:
-        data = signing.loads(token, salt=TOKEN_SALT)
+        data = signing.Signer(salt=TOKEN_SALT).unsign_object(token)
     except signing.BadSignature:
         return None
     if not isinstance(data, dict):
@@ -311,8 +311,12 @@ def erase(*, person, by, reason: str = ""):
         with history_context(user=by, reason=reason or _("Personal data erased")):
             for membership in Membership.objects.filter(user=person):
                 membership.delete()
+        invitations = Invitation.objects.filter(accepted_by=person)
         if email:
-            Invitation.objects.filter(email__iexact=email).update(email=f"borttagen-{person.pk}@invalid")
+            invitations = invitations | Invitation.objects.filter(email__iexact=email)
+        Invitation.objects.filter(pk__in=invitations.values("pk")).update(
+            email=f"borttagen-{person.pk}@invalid"
+        )
         person.username = f"borttagen-{person.pk}"
         person.first_name = ERASED_NAME
         person.last_name = ""

@@ -101,3 +101,34 @@ def test_it_exports_comments_and_counts_history_rows(world):
     data = personal_data(approver)
     assert [comment["text"] for comment in data["comments"]] == ["Lyft fram brukarrådet."]
     assert data["history_rows"]["plans.HistoricalReportComment"] == 1
+
+
+def test_erasing_anonymises_the_invitations_they_accepted(client, world, django_capture_on_commit_callbacks):
+    from accounts import services
+    from accounts.models import Invitation
+
+    invitation = services.invite(
+        county=world.other_county, email="Annan.Adress@example.se", role=Role.READER, by=world.users["admin"]
+    )
+    services.accept_invitation(invitation=invitation, user=world.users["reader"])
+    world.login(client, "admin")
+    client.post(reverse("person_data", args=[world.users["reader"].pk]), {"confirm": "lasare"})
+    assert not Invitation.objects.filter(email__icontains="example.se").exists()
+
+
+@pytest.mark.parametrize(
+    ("viewer", "person", "sees"),
+    [
+        ("editor", "reader", True),
+        ("contributor", "approver", True),
+        ("other_editor", "reader", False),
+        ("reader", "other_editor", False),
+        ("other_editor", "other_editor", True),
+        ("admin", "other_editor", True),
+        ("reader", "admin", False),
+    ],
+)
+def test_may_see_person_follows_the_shared_counties(world, viewer, person, sees):
+    from plans.permissions import may_see_person
+
+    assert may_see_person(world.users[viewer], world.users[person]) is sees
