@@ -316,6 +316,7 @@ def person_data(request: HttpRequest, user_id: int) -> HttpResponse:
                     messages.success(request, _("The person's personal data was erased."))
                     return redirect("person_data", person.pk)
     data = services.personal_data(person)
+    data["membership_rows"] = Membership.objects.filter(user=person).select_related("county")
     return render(
         request, "accounts/person_data.html", {"person": person, "data": data, "form": form}, status=status
     )

@@ -132,3 +132,12 @@ def test_may_see_person_follows_the_shared_counties(world, viewer, person, sees)
     from plans.permissions import may_see_person
 
     assert may_see_person(world.users[viewer], world.users[person]) is sees
+
+
+def test_staff_find_a_person_and_see_their_data(client, world):
+    world.login(client, "admin")
+    page = client.get(reverse("person_list"), {"q": "reader@"}).content.decode()
+    assert reverse("person_data", args=[world.users["reader"].pk]) in page
+    assert reverse("person_data", args=[world.users["editor"].pk]) not in page
+    page = client.get(reverse("person_data", args=[world.users["reader"].pk])).content.decode()
+    assert "reader@example.se" in page and "läsare" in page
