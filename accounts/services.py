@@ -317,6 +317,10 @@ def erase(*, person, by, reason: str = ""):
         Invitation.objects.filter(pk__in=invitations.values("pk")).update(
             email=f"borttagen-{person.pk}@invalid"
         )
+        # Single sign-on links hold the provider's claims (name, e-mail): they go, and so do
+        # the e-mail addresses allauth keeps for the person.
+        person.socialaccount_set.all().delete()
+        person.emailaddress_set.all().delete()
         person.username = f"borttagen-{person.pk}"
         person.first_name = ERASED_NAME
         person.last_name = ""

@@ -87,6 +87,25 @@ def test_it_erases_a_person_and_history_keeps_the_anonymised_row(client, world):
     assert "samordnare" not in editor.username
 
 
+def test_erasing_a_person_removes_their_single_sign_on_links_and_the_claims_they_hold(world):
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    from accounts.services import erase
+
+    person = world.users["reader"]
+    SocialAccount.objects.create(
+        user=person,
+        provider="region",
+        uid="sub-123",
+        extra_data={"name": "Testperson", "email": "t@example.org"},
+    )
+    EmailAddress.objects.create(user=person, email="t@example.org", verified=True, primary=True)
+    erase(person=person, by=world.users["admin"], reason="begäran")
+    assert not SocialAccount.objects.filter(user=person).exists()
+    assert not EmailAddress.objects.filter(user=person).exists()
+
+
 def test_it_exports_comments_and_counts_history_rows(world):
     from accounts.services import personal_data
     from planportal.lib.history import history_context
