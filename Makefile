@@ -78,7 +78,7 @@ loadtest: $(DEPS)
 
 ## Update the Swedish translations after changing interface text
 messages: $(DEPS)
-	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=var
+	$(PY) manage.py makemessages -l sv --no-obsolete --ignore=.venv --ignore=var --ignore=node_modules
 	$(PY) manage.py compilemessages -l sv --ignore=.venv
 
 clean:
