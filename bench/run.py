@@ -146,7 +146,8 @@ def write(sections: list[tuple[str, str]]) -> None:
         f"{os.cpu_count()} cores; each section names its database. Wall-clock figures on a shared "
         "machine: compare numbers from the same run.\n\n"
     )
-    body = "".join(f"<!-- bench: {name} -->\n{text}\n" for name, text in sorted(existing.items()))
+    # A kept section ends in the blank line written after it last time: strip it, or every run adds one.
+    body = "".join(f"<!-- bench: {name} -->\n{text.rstrip()}\n\n" for name, text in sorted(existing.items()))
     path.write_text(header + body, encoding="utf-8")
     print(f"Wrote {path}")
 
