@@ -86,6 +86,85 @@ def decimals_needed(values: Iterable[float | Decimal]) -> int:
     return needed
 
 
+@dataclass(frozen=True)
+class _Scale:
+    """Where a year and a value fall in the frame, and the y axis' ticks: one for each chart."""
+
+    frame: _Frame
+    first_year: int
+    last_year: int
+    ticks: list[float]
+
+    @classmethod
+    def fit(cls, frame: _Frame, years: Sequence[int], numbers: Sequence[float]) -> "_Scale":
+        whole = all(float(n).is_integer() for n in numbers)
+        ticks = nice_ticks(min(0.0, min(numbers)), max(numbers), whole=whole)
+        return cls(frame, min(years), max(years), ticks)
+
+    def x(self, year: int) -> float:
+        frame = self.frame
+        if self.last_year == self.first_year:
+            return frame.left + frame.plot_width / 2
+        return frame.left + (year - self.first_year) / (self.last_year - self.first_year) * frame.plot_width
+
+    def y(self, value: float) -> float:
+        low, high = self.ticks[0], self.ticks[-1]
+        return self.frame.top + (1 - (value - low) / (high - low)) * self.frame.plot_height
+
+
+def _axes(scale: _Scale, unit: str) -> list[str]:
+    """The grid with the y axis' numbers, the years below, and the unit above."""
+    frame = scale.frame
+    tick_decimals = _decimals_for(scale.ticks)
+    parts = []
+    for tick in scale.ticks:
+        ty = scale.y(tick)
+        parts.append(
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{ty:.1f}" y2="{ty:.1f}" '
+            f'stroke="{GRID_COLOUR}" stroke-width="{1.2 if tick == 0 else 0.6}"/>'
+            f'<text x="{frame.left - 6}" y="{ty + 3.5:.1f}" text-anchor="end" fill="{MUTED}">'
+            f"{escape(format_number(tick, tick_decimals))}</text>"
+        )
+    # Year labels: every year while they fit, else every second or fifth.
+    span = scale.last_year - scale.first_year + 1
+    every = 1 if span <= 12 else 2 if span <= 24 else 5
+    for year in range(scale.first_year, scale.last_year + 1):
+        if (year - scale.first_year) % every and year != scale.last_year:
+            continue
+        parts.append(
+            f'<text x="{scale.x(year):.1f}" y="{frame.height - frame.bottom + 15}" text-anchor="middle" '
+            f'fill="{MUTED}">{year}</text>'
+        )
+    if unit:
+        parts.append(f'<text x="{frame.left}" y="{frame.top - 10}" fill="{MUTED}">{escape(unit)}</text>')
+    return parts
+
+
+def _target_marks(scale: _Scale, targets: Sequence[tuple[int, float]]) -> list[str]:
+    """Targets as a dashed line (a level line when there is one) with a diamond at each."""
+    frame, x, y = scale.frame, scale.x, scale.y
+    parts = []
+    if len(targets) == 1:
+        target_y = y(targets[0][1])
+        parts.append(
+            f'<line x1="{frame.left}" x2="{frame.width - frame.right}" y1="{target_y:.1f}" '
+            f'y2="{target_y:.1f}" stroke="{TARGET_COLOUR}" stroke-width="1.6" stroke-dasharray="6 4"/>'
+        )
+    elif targets:
+        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in targets)
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{TARGET_COLOUR}" '
+            f'stroke-width="1.6" stroke-dasharray="6 4"/>'
+        )
+    for year, value in targets:
+        cx, cy = x(year), y(value)
+        parts.append(
+            f'<path d="M{cx:.1f} {cy - 4.5:.1f} L{cx + 4.5:.1f} {cy:.1f} L{cx:.1f} {cy + 4.5:.1f} '
+            f'L{cx - 4.5:.1f} {cy:.1f} Z" fill="#fff" stroke="{TARGET_COLOUR}" stroke-width="1.4"/>'
+        )
+    return parts
+
+
 def indicator_chart(
     values: Sequence[Point],
     targets: Sequence[Point] = (),
@@ -106,22 +185,10 @@ def indicator_chart(
         return mark_safe("")
 
     frame = _Frame(width=width, height=height)
-    years = [year for year, _v in values] + [year for year, _v in targets]
-    first_year, last_year = min(years), max(years)
     numbers = [value for _y, value in values] + [value for _y, value in targets]
-    low = min(0.0, min(numbers))
-    ticks = nice_ticks(low, max(numbers), whole=all(float(n).is_integer() for n in numbers))
-    y_low, y_high = ticks[0], ticks[-1]
-    tick_decimals = _decimals_for(ticks)
+    scale = _Scale.fit(frame, [year for year, _v in values + targets], numbers)
+    x, y = scale.x, scale.y
     value_decimals = decimals_needed(numbers)
-
-    def x(year: int) -> float:
-        if last_year == first_year:
-            return frame.left + frame.plot_width / 2
-        return frame.left + (year - first_year) / (last_year - first_year) * frame.plot_width
-
-    def y(value: float) -> float:
-        return frame.top + (1 - (value - y_low) / (y_high - y_low)) * frame.plot_height
 
     chart_id = f"chart-{next(_ids)}"
     label_value, label_target = _("Value"), _("Target value")
@@ -131,50 +198,10 @@ def indicator_chart(
         f'font-family="{FONT}" font-size="10">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(_describe(values, targets, value_decimals))}</desc>',
+        *_axes(scale, unit),
+        # Targets drawn under the values.
+        *_target_marks(scale, targets),
     ]
-    # Grid and y axis labels.
-    for tick in ticks:
-        ty = y(tick)
-        parts.append(
-            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{ty:.1f}" y2="{ty:.1f}" '
-            f'stroke="{GRID_COLOUR}" stroke-width="{1.2 if tick == 0 else 0.6}"/>'
-        )
-        parts.append(
-            f'<text x="{frame.left - 6}" y="{ty + 3.5:.1f}" text-anchor="end" fill="{MUTED}">'
-            f"{escape(format_number(tick, tick_decimals))}</text>"
-        )
-    # Year labels: every year while they fit, else every second or fifth.
-    span = last_year - first_year + 1
-    every = 1 if span <= 12 else 2 if span <= 24 else 5
-    for year in range(first_year, last_year + 1):
-        if (year - first_year) % every and year != last_year:
-            continue
-        parts.append(
-            f'<text x="{x(year):.1f}" y="{height - frame.bottom + 15}" text-anchor="middle" '
-            f'fill="{MUTED}">{year}</text>'
-        )
-    if unit:
-        parts.append(f'<text x="{frame.left}" y="{frame.top - 10}" fill="{MUTED}">{escape(unit)}</text>')
-
-    # Target: a dashed line (a level line when there is one target), drawn under the values.
-    if len(targets) == 1:
-        target_y = y(targets[0][1])
-        parts.append(
-            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
-            f'stroke="{TARGET_COLOUR}" stroke-width="1.6" stroke-dasharray="6 4"/>'
-        )
-    elif targets:
-        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in targets)
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{TARGET_COLOUR}" '
-            f'stroke-width="1.6" stroke-dasharray="6 4"/>'
-        )
-    for year, value in targets:
-        cx, cy = x(year), y(value)
-        parts.append(
-            f'<path d="M{cx:.1f} {cy - 4.5:.1f} L{cx + 4.5:.1f} {cy:.1f} L{cx:.1f} {cy + 4.5:.1f} '
-            f'L{cx - 4.5:.1f} {cy:.1f} Z" fill="#fff" stroke="{TARGET_COLOUR}" stroke-width="1.4"/>'
-        )
 
     if len(values) > 1:
         points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in values)
@@ -296,22 +323,10 @@ def series_chart(
     legend_rows = (len(lines) + (1 if targets else 0) + 1) // 2
     frame = _Frame(width=width, height=height, top=30 + 16 * legend_rows)
     years = [year for _label, points in lines for year, _v in points] + [year for year, _v in targets]
-    first_year, last_year = min(years), max(years)
     numbers = [value for _label, points in lines for _y, value in points] + [value for _y, value in targets]
-    ticks = nice_ticks(
-        min(0.0, min(numbers)), max(numbers), whole=all(float(n).is_integer() for n in numbers)
-    )
-    y_low, y_high = ticks[0], ticks[-1]
-    tick_decimals = _decimals_for(ticks)
+    scale = _Scale.fit(frame, years, numbers)
+    x, y = scale.x, scale.y
     value_decimals = decimals_needed(numbers)
-
-    def x(year: int) -> float:
-        if last_year == first_year:
-            return frame.left + frame.plot_width / 2
-        return frame.left + (year - first_year) / (last_year - first_year) * frame.plot_width
-
-    def y(value: float) -> float:
-        return frame.top + (1 - (value - y_low) / (y_high - y_low)) * frame.plot_height
 
     chart_id = f"chart-{next(_ids)}"
     described = []
@@ -327,45 +342,9 @@ def series_chart(
         f'font-family="{FONT}" font-size="13">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(" ".join(described))}</desc>',
+        *_axes(scale, unit),
+        *_target_marks(scale, targets),
     ]
-    for tick in ticks:
-        ty = y(tick)
-        parts.append(
-            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{ty:.1f}" y2="{ty:.1f}" '
-            f'stroke="{GRID_COLOUR}" stroke-width="{1.2 if tick == 0 else 0.6}"/>'
-            f'<text x="{frame.left - 6}" y="{ty + 3.5:.1f}" text-anchor="end" fill="{MUTED}">'
-            f"{escape(format_number(tick, tick_decimals))}</text>"
-        )
-    span = last_year - first_year + 1
-    every = 1 if span <= 12 else 2 if span <= 24 else 5
-    for year in range(first_year, last_year + 1):
-        if (year - first_year) % every and year != last_year:
-            continue
-        parts.append(
-            f'<text x="{x(year):.1f}" y="{height - frame.bottom + 15}" text-anchor="middle" '
-            f'fill="{MUTED}">{year}</text>'
-        )
-    if unit:
-        parts.append(f'<text x="{frame.left}" y="{frame.top - 10}" fill="{MUTED}">{escape(unit)}</text>')
-
-    if len(targets) == 1:
-        target_y = y(targets[0][1])
-        parts.append(
-            f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{target_y:.1f}" y2="{target_y:.1f}" '
-            f'stroke="{TARGET_COLOUR}" stroke-width="1.6" stroke-dasharray="6 4"/>'
-        )
-    elif targets:
-        points = " ".join(f"{x(year):.1f},{y(value):.1f}" for year, value in targets)
-        parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{TARGET_COLOUR}" '
-            f'stroke-width="1.6" stroke-dasharray="6 4"/>'
-        )
-    for year, value in targets:
-        cx, cy = x(year), y(value)
-        parts.append(
-            f'<path d="M{cx:.1f} {cy - 4.5:.1f} L{cx + 4.5:.1f} {cy:.1f} L{cx:.1f} {cy + 4.5:.1f} '
-            f'L{cx - 4.5:.1f} {cy:.1f} Z" fill="#fff" stroke="{TARGET_COLOUR}" stroke-width="1.4"/>'
-        )
 
     for (_label, points), (colour, dash, marker) in zip(lines, SERIES_STYLES, strict=False):
         if len(points) > 1:
