@@ -52,7 +52,43 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(LIVE)
 
 
-class PlanPublication(models.Model):
+class PublicationRecord(models.Model):
+    """When and by whom something was published, unpublished or replaced by a newer publication.
+
+    Rows are never deleted: together they are the log of what was public when.
+    """
+
+    published_at = models.DateTimeField(_("published at"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    unpublished_at = models.DateTimeField(_("unpublished at"), null=True, blank=True)
+    unpublished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unpublished by"),
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self) -> bool:
+        return self.unpublished_at is None and self.replaced_at is None
+
+
+class PlanPublication(PublicationRecord):
     """One publication of an adopted plan, with the snapshot the public pages show.
 
     ``snapshot`` is built by ``publication.snapshot.build_snapshot`` (its shape is documented
@@ -72,27 +108,6 @@ class PlanPublication(models.Model):
     internal_fields = models.JSONField(_("fields kept internal"), default=default_internal_fields, blank=True)
     snapshot = models.JSONField(_("published content"))
     snapshot_sha256 = models.CharField(_("SHA-256 of the published content"), max_length=64)
-    published_at = models.DateTimeField(_("published at"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
-    unpublished_at = models.DateTimeField(_("unpublished at"), null=True, blank=True)
-    unpublished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("unpublished by"),
-    )
-    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
-
-    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan publication")
@@ -112,12 +127,8 @@ class PlanPublication(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} #{self.number}"
 
-    @property
-    def is_live(self) -> bool:
-        return self.unpublished_at is None and self.replaced_at is None
 
-
-class ReportPublication(models.Model):
+class ReportPublication(PublicationRecord):
     """One publication of an approved report: the frozen PDF of one of its approved versions."""
 
     report = models.ForeignKey(
@@ -129,27 +140,6 @@ class ReportPublication(models.Model):
         related_name="publications",
         verbose_name=_("approved version"),
     )
-    published_at = models.DateTimeField(_("published at"))
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
-    unpublished_at = models.DateTimeField(_("unpublished at"), null=True, blank=True)
-    unpublished_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("unpublished by"),
-    )
-    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
-
-    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report publication")
@@ -163,7 +153,3 @@ class ReportPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} v{self.revision.number if self.revision_id else '?'}"
-
-    @property
-    def is_live(self) -> bool:
-        return self.unpublished_at is None and self.replaced_at is None
