@@ -157,6 +157,10 @@ def test_it_walks_the_coordinators_week_by_keyboard(page, live_server, world):
     saved = activity.status
     with page.expect_response(status_url):
         page.keyboard.press("ArrowDown")
+    # htmx has swapped the row in and settled: its form is enhanced again before Enter is pressed
+    # (pressed during the swap, Enter would post the form without htmx and reload the page).
+    page.locator(f"#aktivitet-{activity.pk} .saved").wait_for()
+    page.wait_for_function("() => !document.querySelector('.htmx-swapping, .htmx-settling, .htmx-added')")
     # The row was replaced; the focus is still on the menu, not thrown back to the top of the page.
     assert page.evaluate("document.activeElement.name") == "status"
     keyboard.tab_to(f"#aktivitet-{activity.pk} button[type=submit]")
